@@ -1,0 +1,80 @@
+// Package auth holds Gatehouse's domain: users, their sessions and the email accounts they
+// connect, and the rules for registering, signing in and staying signed in. It knows nothing
+// of HTTP or SQL: the store and the transport are adapters around it.
+package auth
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// User is a person with an account. Email is stored normalised (trimmed, lower-cased), so it
+// is unique case-insensitively.
+type User struct {
+	ID           uuid.UUID
+	Email        string
+	FirstName    string
+	LastName     string
+	PasswordHash string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Session is one signed-in device. It lives as long as its newest refresh token; revoking a
+// session deletes it, and with it every refresh token it ever had.
+type Session struct {
+	ID         uuid.UUID
+	UserID     uuid.UUID
+	UserAgent  string
+	IP         string
+	CreatedAt  time.Time
+	LastUsedAt time.Time
+	ExpiresAt  time.Time
+}
+
+// RefreshToken is the stored half of an opaque refresh token: the public selector that finds
+// it and a hash of the secret verifier. The plaintext is never stored.
+type RefreshToken struct {
+	Selector     string
+	SessionID    uuid.UUID
+	VerifierHash []byte
+	CreatedAt    time.Time
+	ExpiresAt    time.Time
+	// RotatedAt is set once the token has been exchanged for its successor; presenting it
+	// again after the grace window is reuse.
+	RotatedAt *time.Time
+}
+
+// Provider is the kind of mailbox an email account is.
+type Provider string
+
+// The providers an email account may have.
+const (
+	ProviderGmail   Provider = "gmail"
+	ProviderOutlook Provider = "outlook"
+	ProviderIMAP    Provider = "imap"
+	ProviderOther   Provider = "other"
+)
+
+// Providers lists every valid Provider, in the order a form offers them.
+var Providers = []Provider{ProviderGmail, ProviderOutlook, ProviderIMAP, ProviderOther}
+
+// EmailAccount is a mailbox a user has connected (the article's User.email_accounts). It
+// belongs to exactly one user and goes when that user goes.
+type EmailAccount struct {
+	ID           uuid.UUID
+	UserID       uuid.UUID
+	EmailAddress string
+	Provider     Provider
+	DisplayName  string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Principal is who an authenticated request acts for: the user and the session its access
+// token was issued to.
+type Principal struct {
+	UserID    uuid.UUID
+	SessionID uuid.UUID
+}

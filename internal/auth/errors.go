@@ -1,0 +1,50 @@
+package auth
+
+import "errors"
+
+// Error is a failure the caller can act on. Code is part of the API contract and never
+// changes; Message is one sentence that is safe to show to a user.
+type Error struct {
+	Code    string
+	Message string
+	// Fields says which inputs were invalid; only set when Code is CodeInvalidInput.
+	Fields []FieldError
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Is matches errors by Code, so a copy with other Fields still matches its sentinel.
+func (e *Error) Is(target error) bool {
+	var t *Error
+	return errors.As(target, &t) && t.Code == e.Code
+}
+
+// FieldError is one invalid input, in the terms FastAPI uses: Field names the input, Msg says
+// what is wrong, Type is the machine-readable kind (value_error.missing, value_error.email, …).
+type FieldError struct {
+	Field string
+	Msg   string
+	Type  string
+}
+
+// CodeInvalidInput is the code of every validation error.
+const CodeInvalidInput = "invalid_input"
+
+// The errors the service returns. Messages follow the article where it has one.
+var (
+	ErrEmailTaken           = &Error{Code: "email_taken", Message: "User with this email already exists"}
+	ErrInvalidCredentials   = &Error{Code: "invalid_credentials", Message: "Incorrect email or password"}
+	ErrNotAuthenticated     = &Error{Code: "not_authenticated", Message: "Not authenticated"}
+	ErrInvalidRefreshToken  = &Error{Code: "invalid_refresh_token", Message: "Refresh token is invalid or expired"}
+	ErrIncorrectPassword    = &Error{Code: "incorrect_password", Message: "Incorrect password"}
+	ErrUserNotFound         = &Error{Code: "user_not_found", Message: "User not found"}
+	ErrSessionNotFound      = &Error{Code: "session_not_found", Message: "Session not found"}
+	ErrRefreshTokenNotFound = &Error{Code: "refresh_token_not_found", Message: "Refresh token not found"}
+	ErrEmailAccountNotFound = &Error{Code: "email_account_not_found", Message: "Email account not found"}
+	ErrEmailAccountExists   = &Error{Code: "email_account_exists", Message: "This email account is already connected"}
+)
+
+// invalid returns a validation error listing fields.
+func invalid(fields ...FieldError) *Error {
+	return &Error{Code: CodeInvalidInput, Message: "Invalid input", Fields: fields}
+}

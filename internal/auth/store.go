@@ -1,0 +1,80 @@
+package auth
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Store is everything the service keeps. Implementations must be safe for concurrent use and
+// must let the database, not a read before a write, enforce uniqueness.
+type Store interface {
+	UserStore
+	SessionStore
+	EmailAccountStore
+	// Ping returns nil when the database answers.
+	Ping(ctx context.Context) error
+}
+
+// UserStore keeps users.
+type UserStore interface {
+	// CreateUser inserts u. It returns ErrEmailTaken if a user with u.Email exists; the
+	// unique index decides, so of two concurrent calls for one email exactly one succeeds.
+	CreateUser(ctx context.Context, u *User) error
+	// FindUserByID returns ErrUserNotFound if there is no such user.
+	FindUserByID(ctx context.Context, id uuid.UUID) (*User, error)
+	// FindUserByEmail looks up a normalised email. It returns ErrUserNotFound if none matches.
+	FindUserByEmail(ctx context.Context, email string) (*User, error)
+	// UpdateUser saves u's names, password hash and UpdatedAt. It returns ErrUserNotFound if
+	// the user is gone.
+	UpdateUser(ctx context.Context, u *User) error
+	// ChangePassword saves a new password hash and, in the same transaction, deletes every
+	// session of the user but keepSession. It returns ErrUserNotFound if the user is gone.
+	ChangePassword(ctx context.Context, userID uuid.UUID, hash string, now time.Time, keepSession uuid.UUID) error
+	// DeleteUser deletes the user; sessions, refresh tokens and email accounts go with it by
+	// ON DELETE CASCADE. It returns ErrUserNotFound if there is no such user.
+	DeleteUser(ctx context.Context, id uuid.UUID) error
+}
+
+// SessionStore keeps sessions and their refresh tokens.
+type SessionStore interface {
+	// CreateSession inserts s and its first refresh token in one transaction.
+	CreateSession(ctx context.Context, s *Session, first *RefreshToken) error
+	// FindSession returns ErrSessionNotFound if there is no such session; an expired session
+	// is still returned: the caller compares ExpiresAt.
+	FindSession(ctx context.Context, id uuid.UUID) (*Session, error)
+	// ListSessions returns the user's sessions that expire after now, newest use first.
+	ListSessions(ctx context.Context, userID uuid.UUID, now time.Time) ([]Session, error)
+	// DeleteSession deletes one of the user's sessions and its refresh tokens. It returns
+	// ErrSessionNotFound if the user has no such session.
+	DeleteSession(ctx context.Context, userID, sessionID uuid.UUID) error
+	// DeleteOtherSessions deletes every session of the user but keep and returns how many.
+	DeleteOtherSessions(ctx context.Context, userID, keep uuid.UUID) (int, error)
+	// FindRefreshToken returns ErrRefreshTokenNotFound if no token has this selector.
+	FindRefreshToken(ctx context.Context, selector string) (*RefreshToken, error)
+	// RotateRefreshToken marks the token with oldSelector rotated at now, inserts next and
+	// moves its session's LastUsedAt, IP, UserAgent and ExpiresAt (to next.ExpiresAt), all in
+	// one transaction. It returns false, and changes nothing, if the old token was already
+	// rotated or is gone: of two concurrent rotations exactly one returns true.
+	RotateRefreshToken(ctx context.Context, oldSelector string, next *RefreshToken, now time.Time, ip, userAgent string) (bool, error)
+	// DeleteExpired deletes sessions that expired before now and returns how many.
+	DeleteExpired(ctx context.Context, now time.Time) (int, error)
+}
+
+// EmailAccountStore keeps the email accounts users connect. Every method is scoped to one
+// user: another user's account is reported as ErrEmailAccountNotFound.
+type EmailAccountStore interface {
+	// ListEmailAccounts returns the user's accounts, oldest first.
+	ListEmailAccounts(ctx context.Context, userID uuid.UUID) ([]EmailAccount, error)
+	// CreateEmailAccount inserts a. It returns ErrEmailAccountExists if the user has already
+	// connected a.EmailAddress (decided by a unique index).
+	CreateEmailAccount(ctx context.Context, a *EmailAccount) error
+	// FindEmailAccount returns ErrEmailAccountNotFound if the user has no such account.
+	FindEmailAccount(ctx context.Context, userID, id uuid.UUID) (*EmailAccount, error)
+	// UpdateEmailAccount saves a.DisplayName and a.UpdatedAt. It returns
+	// ErrEmailAccountNotFound if a.UserID has no account a.ID.
+	UpdateEmailAccount(ctx context.Context, a *EmailAccount) error
+	// DeleteEmailAccount returns ErrEmailAccountNotFound if the user has no such account.
+	DeleteEmailAccount(ctx context.Context, userID, id uuid.UUID) error
+}
