@@ -39,8 +39,12 @@ type RefreshToken struct {
 	Selector     string
 	SessionID    uuid.UUID
 	VerifierHash []byte
-	CreatedAt    time.Time
-	ExpiresAt    time.Time
+	// SuccessorSalt is random and stored with the token. The successor's secret is derived
+	// from the presented verifier and this salt, so two tabs racing to refresh get the same
+	// successor, yet an old token leaked without the database cannot be walked forward.
+	SuccessorSalt []byte
+	CreatedAt     time.Time
+	ExpiresAt     time.Time
 	// RotatedAt is set once the token has been exchanged for its successor; presenting it
 	// again after the grace window is reuse.
 	RotatedAt *time.Time
