@@ -1,0 +1,196 @@
+// Package token issues and verifies access tokens (EdDSA-signed JWTs), keeps the signing keys
+// and publishes their public halves as a JWKS, and makes the opaque refresh tokens. It knows
+// nothing of users, HTTP or SQL: keys are kept through the KeyStore it is given.
+package token
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// reloadAfterMiss bounds how often a token naming an unknown kid makes the keyring read the
+// store, so a flood of forged kids cannot turn into a flood of queries.
+const reloadAfterMiss = 10 * time.Second
+
+// Keyring holds the signing keys: the newest signs, and retired ones still verify (and stay
+// in the JWKS) until every token they signed has expired. It is safe for concurrent use.
+type Keyring struct {
+	store KeyStore
+	// publishFor is how long a retired key stays published: the access-token lifetime plus
+	// the reload interval, since another instance may sign with it until it reloads.
+	publishFor time.Duration
+	now        func() time.Time
+
+	mu       sync.RWMutex
+	keys     []SigningKey // newest first
+	loadedAt time.Time
+}
+
+// NewKeyring loads the stored keys and creates the first one if there is none.
+func NewKeyring(ctx context.Context, store KeyStore, publishFor time.Duration, now func() time.Time) (*Keyring, error) {
+	k := &Keyring{store: store, publishFor: publishFor, now: now}
+	if err := k.Reload(ctx); err != nil {
+		return nil, err
+	}
+	if k.newest() == nil {
+		if _, err := k.Rotate(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return k, nil
+}
+
+// Reload reads the keys again, to pick up a rotation done by another instance.
+func (k *Keyring) Reload(ctx context.Context) error {
+	keys, err := k.store.ListSigningKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("load signing keys: %w", err)
+	}
+	k.mu.Lock()
+	k.keys, k.loadedAt = keys, k.now()
+	k.mu.Unlock()
+	return nil
+}
+
+// Rotate makes a new signing key, retires the others and forgets keys whose tokens have all
+// expired. Two instances rotating at once leave two fresh keys; both verify, so it is harmless.
+func (k *Keyring) Rotate(ctx context.Context) (SigningKey, error) {
+	seed := make([]byte, ed25519.SeedSize)
+	if _, err := rand.Read(seed); err != nil {
+		return SigningKey{}, fmt.Errorf("signing key: %w", err)
+	}
+	now := k.now().UTC()
+	key := SigningKey{Seed: seed, CreatedAt: now}
+	key.ID = thumbprint(key.Public())
+	if err := k.store.CreateSigningKey(ctx, key); err != nil {
+		return SigningKey{}, fmt.Errorf("store signing key: %w", err)
+	}
+	if err := k.store.DeleteSigningKeysRetiredBefore(ctx, now.Add(-k.publishFor)); err != nil {
+		return SigningKey{}, fmt.Errorf("prune signing keys: %w", err)
+	}
+	return key, k.Reload(ctx)
+}
+
+// Run keeps the keyring fresh until ctx ends: it reloads every interval and rotates once the
+// signing key is older than rotateEvery (0 never rotates). Errors are passed to report.
+func (k *Keyring) Run(ctx context.Context, interval, rotateEvery time.Duration, report func(error)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := k.Reload(ctx); err != nil {
+			report(err)
+			continue
+		}
+		if newest := k.newest(); rotateEvery > 0 && newest != nil && k.now().Sub(newest.CreatedAt) >= rotateEvery {
+			if _, err := k.Rotate(ctx); err != nil {
+				report(err)
+			}
+		}
+	}
+}
+
+func (k *Keyring) newest() *SigningKey {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	if len(k.keys) == 0 {
+		return nil
+	}
+	key := k.keys[0]
+	return &key
+}
+
+// signer returns the key that signs now.
+func (k *Keyring) signer() (SigningKey, error) {
+	key := k.newest()
+	if key == nil {
+		return SigningKey{}, errors.New("no signing key")
+	}
+	return *key, nil
+}
+
+// publicKey returns the public key with this kid, if it is still published. An unknown kid
+// reloads the store at most once per reloadAfterMiss: the key may be another instance's new one.
+func (k *Keyring) publicKey(ctx context.Context, kid string) (ed25519.PublicKey, bool) {
+	if pub, ok := k.find(kid); ok {
+		return pub, true
+	}
+	k.mu.RLock()
+	stale := k.now().Sub(k.loadedAt) >= reloadAfterMiss
+	k.mu.RUnlock()
+	if !stale || k.Reload(ctx) != nil {
+		return nil, false
+	}
+	return k.find(kid)
+}
+
+func (k *Keyring) find(kid string) (ed25519.PublicKey, bool) {
+	for _, key := range k.published() {
+		if key.ID == kid {
+			return key.Public(), true
+		}
+	}
+	return nil, false
+}
+
+// published returns the keys a verifier may still meet: the active ones and those retired
+// within publishFor.
+func (k *Keyring) published() []SigningKey {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	cutoff := k.now().Add(-k.publishFor)
+	out := make([]SigningKey, 0, len(k.keys))
+	for _, key := range k.keys {
+		if key.RetiredAt == nil || key.RetiredAt.After(cutoff) {
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
+// JWK is one public key in RFC 7517 form (an Ed25519 "OKP" key, RFC 8037).
+type JWK struct {
+	KeyType   string `json:"kty"`
+	Curve     string `json:"crv"`
+	X         string `json:"x"`
+	KeyID     string `json:"kid"`
+	Algorithm string `json:"alg"`
+	Use       string `json:"use"`
+}
+
+// JWKS is the document served at /.well-known/jwks.json.
+type JWKS struct {
+	Keys []JWK `json:"keys"`
+}
+
+// JWKS returns the public halves of the published keys. It never contains a private key.
+func (k *Keyring) JWKS() JWKS {
+	set := JWKS{Keys: []JWK{}}
+	for _, key := range k.published() {
+		set.Keys = append(set.Keys, JWK{
+			KeyType: "OKP", Curve: "Ed25519", X: b64(key.Public()),
+			KeyID: key.ID, Algorithm: "EdDSA", Use: "sig",
+		})
+	}
+	return set
+}
+
+// thumbprint is the RFC 7638 thumbprint of an Ed25519 public key, used as its kid: stable,
+// derived from the key alone, and the same on every instance.
+func thumbprint(pub ed25519.PublicKey) string {
+	sum := sha256.Sum256([]byte(`{"crv":"Ed25519","kty":"OKP","x":"` + b64(pub) + `"}`))
+	return b64(sum[:])
+}
+
+func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
