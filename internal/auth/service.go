@@ -1,0 +1,246 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/gatehouse/gatehouse/internal/token"
+)
+
+// Hasher hashes and verifies passwords (internal/password's Bcrypt).
+type Hasher interface {
+	Hash(pw string) (string, error)
+	// Verify reports whether pw matches hash; an error means the hash is malformed.
+	Verify(hash, pw string) (bool, error)
+	// NeedsRehash reports whether hash was made with other parameters than new hashes get.
+	NeedsRehash(hash string) bool
+}
+
+// Options is what a Service is built from.
+type Options struct {
+	Store  Store
+	Hasher Hasher
+	Tokens *token.Issuer
+	// RefreshTTL is how long a session stays signed in without use (the article's 30 days).
+	RefreshTTL time.Duration
+	// ReuseGrace is how long a rotated refresh token still yields its successor, so two tabs
+	// refreshing at once both succeed; 0 treats any second use as reuse.
+	ReuseGrace time.Duration
+	Logger     *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Service carries out what users ask of Gatehouse; every rule lives here.
+type Service struct {
+	store      Store
+	hasher     Hasher
+	tokens     *token.Issuer
+	refreshTTL time.Duration
+	reuseGrace time.Duration
+	log        *slog.Logger
+	now        func() time.Time
+	// dummyHash is verified when an email is unknown, so a failed sign-in takes as long
+	// whether or not the account exists, and timing does not reveal which emails exist.
+	dummyHash string
+}
+
+// NewService returns a Service. It hashes once, to make the dummy hash at the current cost.
+func NewService(o Options) (*Service, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	dummy, err := o.Hasher.Hash("gatehouse dummy password")
+	if err != nil {
+		return nil, fmt.Errorf("dummy hash: %w", err)
+	}
+	return &Service{
+		store: o.Store, hasher: o.Hasher, tokens: o.Tokens,
+		refreshTTL: o.RefreshTTL, reuseGrace: o.ReuseGrace,
+		log: o.Logger, now: func() time.Time { return o.Now().UTC() }, dummyHash: dummy,
+	}, nil
+}
+
+// RegisterInput is a new account's details.
+type RegisterInput struct {
+	Email     string `json:"email" format:"email" maxLength:"254" example:"ada@example.com"`
+	FirstName string `json:"first_name" minLength:"1" maxLength:"100" example:"Ada"`
+	LastName  string `json:"last_name" minLength:"1" maxLength:"100" example:"Lovelace"`
+	Password  string `json:"password" format:"password" minLength:"8" doc:"At least 8 characters and at most 72 bytes."`
+}
+
+func (in *RegisterInput) normalize() {
+	in.Email = normalizeEmail(in.Email)
+	in.FirstName = strings.TrimSpace(in.FirstName)
+	in.LastName = strings.TrimSpace(in.LastName)
+}
+
+func (in RegisterInput) validate() error {
+	var c checker
+	c.email("email", in.Email)
+	c.text("first_name", in.FirstName, false)
+	c.text("last_name", in.LastName, false)
+	c.password("password", in.Password)
+	return c.err()
+}
+
+// Register creates an account. It returns ErrEmailTaken if the normalised email is taken;
+// the database's unique index decides, so two concurrent calls cannot both succeed.
+func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error) {
+	in.normalize()
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	// Hash before touching the database: it is slow on purpose and must not hold a connection.
+	hash, err := s.hasher.Hash(in.Password)
+	if err != nil {
+		return nil, fmt.Errorf("hash password: %w", err)
+	}
+	now := s.now()
+	u := &User{
+		ID: uuid.New(), Email: in.Email, FirstName: in.FirstName, LastName: in.LastName,
+		PasswordHash: hash, CreatedAt: now, UpdatedAt: now,
+	}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		return nil, fmt.Errorf("create user: %w", err)
+	}
+	s.log.InfoContext(ctx, "user registered", "user_id", u.ID)
+	return u, nil
+}
+
+// Client describes the device a sign-in or refresh comes from, for the sessions list.
+type Client struct {
+	IP        string
+	UserAgent string
+}
+
+// Tokens is what a sign-in or refresh returns.
+type Tokens struct {
+	AccessToken  string
+	ExpiresIn    time.Duration
+	RefreshToken string
+	SessionID    uuid.UUID
+	UserID       uuid.UUID
+}
+
+// Login checks an email and password and starts a session. Wrong passwords and unknown emails
+// both return ErrInvalidCredentials after the same amount of work.
+func (s *Service) Login(ctx context.Context, email, password string, client Client) (Tokens, error) {
+	u, err := s.checkCredentials(ctx, normalizeEmail(email), password)
+	if err != nil {
+		return Tokens{}, err
+	}
+	if s.hasher.NeedsRehash(u.PasswordHash) {
+		s.rehash(ctx, u, password)
+	}
+	now := s.now()
+	first, err := token.NewRefresh()
+	if err != nil {
+		return Tokens{}, err
+	}
+	salt, err := token.NewSalt()
+	if err != nil {
+		return Tokens{}, err
+	}
+	sess := &Session{
+		ID: uuid.New(), UserID: u.ID, UserAgent: truncate(client.UserAgent, 512), IP: client.IP,
+		CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(s.refreshTTL),
+	}
+	rt := &RefreshToken{
+		Selector: first.Selector, SessionID: sess.ID, VerifierHash: first.Hash(),
+		SuccessorSalt: salt, CreatedAt: now, ExpiresAt: sess.ExpiresAt,
+	}
+	if err := s.store.CreateSession(ctx, sess, rt); err != nil {
+		return Tokens{}, fmt.Errorf("create session: %w", err)
+	}
+	s.log.InfoContext(ctx, "signed in", "user_id", u.ID, "session_id", sess.ID)
+	return s.issue(u.ID, sess.ID, first, now)
+}
+
+func (s *Service) checkCredentials(ctx context.Context, email, password string) (*User, error) {
+	u, err := s.store.FindUserByEmail(ctx, email)
+	if errors.Is(err, ErrUserNotFound) {
+		_, _ = s.hasher.Verify(s.dummyHash, password)
+		return nil, ErrInvalidCredentials
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find user: %w", err)
+	}
+	ok, err := s.hasher.Verify(u.PasswordHash, password)
+	if err != nil {
+		return nil, fmt.Errorf("verify password of user %s: %w", u.ID, err)
+	}
+	if !ok {
+		return nil, ErrInvalidCredentials
+	}
+	return u, nil
+}
+
+// rehash stores a hash at the current cost (passlib's deprecated="auto"). A failure is logged
+// and the sign-in goes on: the old hash still verifies.
+func (s *Service) rehash(ctx context.Context, u *User, password string) {
+	hash, err := s.hasher.Hash(password)
+	if err == nil {
+		u.PasswordHash = hash
+		err = s.store.UpdateUser(ctx, u)
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "rehash password", "user_id", u.ID, "error", err)
+	}
+}
+
+func (s *Service) issue(userID, sessionID uuid.UUID, refresh token.Refresh, now time.Time) (Tokens, error) {
+	access, err := s.tokens.Issue(userID, sessionID, now)
+	if err != nil {
+		return Tokens{}, err
+	}
+	return Tokens{
+		AccessToken: access, ExpiresIn: s.tokens.TTL(), RefreshToken: refresh.String(),
+		SessionID: sessionID, UserID: userID,
+	}, nil
+}
+
+// Authenticate returns who an access token acts for. It returns ErrNotAuthenticated unless
+// the token verifies and its session still exists, so signing out, revoking a session or
+// deleting the account takes effect at once, not when the token expires.
+func (s *Service) Authenticate(ctx context.Context, accessToken string) (Principal, error) {
+	claims, err := s.tokens.Verify(ctx, accessToken, s.now())
+	if err != nil {
+		return Principal{}, ErrNotAuthenticated
+	}
+	sess, err := s.store.FindSession(ctx, claims.SessionID)
+	if errors.Is(err, ErrSessionNotFound) {
+		return Principal{}, ErrNotAuthenticated
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("find session: %w", err)
+	}
+	if sess.UserID != claims.UserID || !s.now().Before(sess.ExpiresAt) {
+		return Principal{}, ErrNotAuthenticated
+	}
+	return Principal{UserID: claims.UserID, SessionID: claims.SessionID}, nil
+}
+
+// Ping returns nil when the store answers.
+func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

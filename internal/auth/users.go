@@ -1,0 +1,105 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Me returns p's user.
+func (s *Service) Me(ctx context.Context, p Principal) (*User, error) {
+	u, err := s.store.FindUserByID(ctx, p.UserID)
+	if err != nil {
+		return nil, fmt.Errorf("find user: %w", err)
+	}
+	return u, nil
+}
+
+// ProfileInput is what a user may change about themselves.
+type ProfileInput struct {
+	FirstName string `json:"first_name" minLength:"1" maxLength:"100" example:"Ada"`
+	LastName  string `json:"last_name" minLength:"1" maxLength:"100" example:"Lovelace"`
+}
+
+// UpdateProfile changes p's user's names and returns the updated user.
+func (s *Service) UpdateProfile(ctx context.Context, p Principal, in ProfileInput) (*User, error) {
+	in.FirstName, in.LastName = strings.TrimSpace(in.FirstName), strings.TrimSpace(in.LastName)
+	var c checker
+	c.text("first_name", in.FirstName, false)
+	c.text("last_name", in.LastName, false)
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	u, err := s.Me(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	u.FirstName, u.LastName, u.UpdatedAt = in.FirstName, in.LastName, s.now()
+	if err := s.store.UpdateUser(ctx, u); err != nil {
+		return nil, fmt.Errorf("update user: %w", err)
+	}
+	return u, nil
+}
+
+// ChangePasswordInput is a password change: the current password proves it is the user.
+type ChangePasswordInput struct {
+	CurrentPassword string `json:"current_password" format:"password"`
+	NewPassword     string `json:"new_password" format:"password" minLength:"8" doc:"At least 8 characters and at most 72 bytes."`
+}
+
+// ChangePassword sets a new password and signs out every other device, since whoever knew
+// the old password may be signed in there. It returns ErrIncorrectPassword if the current
+// password is wrong.
+func (s *Service) ChangePassword(ctx context.Context, p Principal, in ChangePasswordInput) error {
+	var c checker
+	c.password("new_password", in.NewPassword)
+	if err := c.err(); err != nil {
+		return err
+	}
+	if _, err := s.confirmPassword(ctx, p, in.CurrentPassword); err != nil {
+		return err
+	}
+	hash, err := s.hasher.Hash(in.NewPassword)
+	if err != nil {
+		return fmt.Errorf("hash password: %w", err)
+	}
+	if err := s.store.ChangePassword(ctx, p.UserID, hash, s.now(), p.SessionID); err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	s.log.InfoContext(ctx, "password changed; other sessions revoked", "user_id", p.UserID)
+	return nil
+}
+
+// DeleteAccountInput confirms an account deletion.
+type DeleteAccountInput struct {
+	Password string `json:"password" format:"password"`
+}
+
+// DeleteAccount deletes p's user and everything theirs (sessions, email accounts); the email
+// is free to register again. It returns ErrIncorrectPassword if the password is wrong.
+func (s *Service) DeleteAccount(ctx context.Context, p Principal, in DeleteAccountInput) error {
+	if _, err := s.confirmPassword(ctx, p, in.Password); err != nil {
+		return err
+	}
+	if err := s.store.DeleteUser(ctx, p.UserID); err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	}
+	s.log.InfoContext(ctx, "account deleted", "user_id", p.UserID)
+	return nil
+}
+
+// confirmPassword returns p's user if password is theirs, or ErrIncorrectPassword.
+func (s *Service) confirmPassword(ctx context.Context, p Principal, password string) (*User, error) {
+	u, err := s.Me(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.hasher.Verify(u.PasswordHash, password)
+	if err != nil {
+		return nil, fmt.Errorf("verify password of user %s: %w", u.ID, err)
+	}
+	if !ok {
+		return nil, ErrIncorrectPassword
+	}
+	return u, nil
+}

@@ -1,0 +1,147 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gatehouse/gatehouse/internal/auth"
+)
+
+var opRegister = operation{
+	id: "register", tag: "auth", summary: "Register",
+	desc: "Creates an account. The email is unique case-insensitively. Registering does not sign in: " +
+		"call /api/auth/token or /api/auth/session next (the web app does so automatically).",
+	body: auth.RegisterInput{},
+	responses: []response{
+		{http.StatusCreated, "Registered", message{}},
+		{http.StatusBadRequest, "The email is taken (code email_taken)", errorBody{}},
+	},
+}
+
+// handleRegister serves POST /api/auth/register.
+func (s *server) handleRegister(w http.ResponseWriter, r *http.Request) error {
+	in, err := decode[auth.RegisterInput](r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.Register(r.Context(), in); err != nil {
+		return err
+	}
+	return encode(w, http.StatusCreated, message{"User registered successfully"})
+}
+
+// tokenForm documents the token endpoint's form (OAuth2 password and refresh_token grants).
+type tokenForm struct {
+	GrantType    string `json:"grant_type,omitempty" enum:"password,refresh_token" doc:"Defaults to password."`
+	Username     string `json:"username,omitempty" doc:"The email; password grant."`
+	Password     string `json:"password,omitempty" format:"password" doc:"Password grant."`
+	RefreshToken string `json:"refresh_token,omitempty" doc:"refresh_token grant."`
+	Scope        string `json:"scope,omitempty" doc:"Accepted and ignored."`
+}
+
+// tokenResponse is RFC 6749's access token response.
+type tokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	TokenType    string `json:"token_type" example:"bearer"`
+	ExpiresIn    int    `json:"expires_in" doc:"Seconds until the access token expires." example:"900"`
+	RefreshToken string `json:"refresh_token,omitempty" doc:"Absent from the cookie endpoints, which set it as an HttpOnly cookie."`
+}
+
+func newTokenResponse(t auth.Tokens, withRefresh bool) tokenResponse {
+	out := tokenResponse{AccessToken: t.AccessToken, TokenType: "bearer", ExpiresIn: int(t.ExpiresIn.Seconds())}
+	if withRefresh {
+		out.RefreshToken = t.RefreshToken
+	}
+	return out
+}
+
+var opToken = operation{
+	id: "token", tag: "auth", summary: "Sign in or refresh (OAuth2 token endpoint)",
+	desc: "The OAuth2 password grant as FastAPI's OAuth2PasswordRequestForm takes it (username is the email), " +
+		"and the refresh_token grant, which rotates the refresh token: each one works once.",
+	form: tokenForm{},
+	responses: []response{
+		{http.StatusOK, "Signed in", tokenResponse{}},
+		{http.StatusBadRequest, "Unsupported grant_type (error unsupported_grant_type)", errorBody{}},
+		{http.StatusUnauthorized, "Wrong email or password, or an invalid refresh token (error invalid_grant)", errorBody{}},
+	},
+}
+
+// handleToken serves POST /api/auth/token.
+func (s *server) handleToken(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.grant(r)
+	if err != nil {
+		return asOAuth(err)
+	}
+	w.Header().Set("Pragma", "no-cache")
+	return encode(w, http.StatusOK, newTokenResponse(t, true))
+}
+
+// grant runs the form's grant: password (the default, as in FastAPI) or refresh_token.
+func (s *server) grant(r *http.Request) (auth.Tokens, error) {
+	if err := parseForm(r); err != nil {
+		return auth.Tokens{}, err
+	}
+	switch r.PostForm.Get("grant_type") {
+	case "", "password":
+		f, err := formFields(r, "username", "password")
+		if err != nil {
+			return auth.Tokens{}, err
+		}
+		return s.svc.Login(r.Context(), f[0], f[1], s.client(r))
+	case "refresh_token":
+		f, err := formFields(r, "refresh_token")
+		if err != nil {
+			return auth.Tokens{}, err
+		}
+		return s.svc.Refresh(r.Context(), f[0], s.client(r))
+	default:
+		return auth.Tokens{}, errUnsupportedGrant
+	}
+}
+
+var errUnsupportedGrant = &httpError{status: http.StatusBadRequest, code: "unsupported_grant_type", detail: "grant_type must be password or refresh_token"}
+
+// asOAuth adds RFC 6749's error code, so OAuth2 client libraries report the failure well.
+func asOAuth(err error) error {
+	code := "invalid_request"
+	switch {
+	case errors.Is(err, auth.ErrInvalidCredentials), errors.Is(err, auth.ErrInvalidRefreshToken):
+		code = "invalid_grant"
+	case errors.Is(err, errUnsupportedGrant):
+		code = "unsupported_grant_type"
+	}
+	var ae *auth.Error
+	var he *httpError
+	if !errors.As(err, &ae) && !errors.As(err, &he) {
+		return err // a bug: answered as a plain 500
+	}
+	return &oauthError{err: err, code: code}
+}
+
+type revokeForm struct {
+	Token         string `json:"token" doc:"The refresh token to revoke."`
+	TokenTypeHint string `json:"token_type_hint,omitempty" enum:"refresh_token"`
+}
+
+var opRevoke = operation{
+	id: "revoke", tag: "auth", summary: "Sign out (revoke a refresh token, RFC 7009)",
+	desc:      "Ends the session the refresh token belongs to. Answers 200 for an unknown token too, as RFC 7009 says.",
+	form:      revokeForm{},
+	responses: []response{{http.StatusOK, "Revoked, or was never valid", struct{}{}}},
+}
+
+// handleRevoke serves POST /api/auth/revoke.
+func (s *server) handleRevoke(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	f, err := formFields(r, "token")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Logout(r.Context(), f[0]); err != nil {
+		return err
+	}
+	return encode(w, http.StatusOK, struct{}{})
+}

@@ -1,0 +1,150 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/gatehouse/gatehouse/internal/auth"
+)
+
+// The browser keeps its refresh token in an HttpOnly cookie that JavaScript cannot read, so
+// a cross-site script cannot steal a long-lived credential. The cookie is scoped to the
+// session endpoints: no other request carries it. A __Host- name would need Path=/, so the
+// narrower path wins and the name takes the __Secure- prefix instead.
+const (
+	cookiePath       = "/api/auth/session"
+	secureCookieName = "__Secure-gatehouse_refresh"
+	plainCookieName  = "gatehouse_refresh"
+)
+
+func (s *server) cookieName() string {
+	if s.opts.SecureCookies {
+		return secureCookieName
+	}
+	return plainCookieName
+}
+
+func (s *server) setRefreshCookie(w http.ResponseWriter, value string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: s.cookieName(), Value: value, Path: cookiePath,
+		MaxAge: int(s.opts.RefreshTTL.Seconds()), HttpOnly: true, Secure: s.opts.SecureCookies,
+		SameSite: http.SameSiteStrictMode,
+	})
+}
+
+func (s *server) clearRefreshCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{
+		Name: s.cookieName(), Value: "", Path: cookiePath, MaxAge: -1,
+		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteStrictMode,
+	})
+}
+
+// sameOrigin guards the cookie endpoints against cross-site request forgery, beyond what
+// SameSite=Strict already does: a browser names the page's origin in Origin (or at least
+// Sec-Fetch-Site), and it must be ours or an allowed one. A request with neither comes from no
+// browser, so it carries no cookie that was not deliberately given to it.
+func (s *server) sameOrigin(r *http.Request) error {
+	if origin := r.Header.Get("Origin"); origin != "" {
+		u, err := url.Parse(origin)
+		if err == nil && (u.Host == r.Host || slices.Contains(s.opts.AllowedOrigins, origin)) {
+			return nil
+		}
+		return errCrossOrigin
+	}
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+		return nil
+	}
+	return errCrossOrigin
+}
+
+var opSessionCreate = operation{
+	id: "createSession", tag: "browser session", summary: "Sign in (browser)", cookie: true,
+	desc: "Like the password grant of /api/auth/token, but the refresh token is set as an HttpOnly, Secure, " +
+		"SameSite=Strict cookie scoped to /api/auth/session and only the access token is returned.",
+	form: struct {
+		Username string `json:"username" doc:"The email."`
+		Password string `json:"password" format:"password"`
+	}{},
+	responses: []response{
+		{http.StatusOK, "Signed in; the refresh cookie is set", tokenResponse{}},
+		{http.StatusUnauthorized, "Wrong email or password", errorBody{}},
+		{http.StatusForbidden, "Cross-origin request", errorBody{}},
+	},
+}
+
+// handleSessionCreate serves POST /api/auth/session.
+func (s *server) handleSessionCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := s.sameOrigin(r); err != nil {
+		return err
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	f, err := formFields(r, "username", "password")
+	if err != nil {
+		return err
+	}
+	t, err := s.svc.Login(r.Context(), f[0], f[1], s.client(r))
+	if err != nil {
+		return err
+	}
+	s.setRefreshCookie(w, t.RefreshToken)
+	return encode(w, http.StatusOK, newTokenResponse(t, false))
+}
+
+var opSessionRefresh = operation{
+	id: "refreshSession", tag: "browser session", summary: "Refresh (browser)", cookie: true,
+	desc: "Rotates the refresh cookie and returns a new access token. A web app calls it on load to restore " +
+		"the session, and when an access token expires.",
+	responses: []response{
+		{http.StatusOK, "Refreshed; the cookie is rotated", tokenResponse{}},
+		{http.StatusUnauthorized, "No valid session: the cookie is cleared", errorBody{}},
+		{http.StatusForbidden, "Cross-origin request", errorBody{}},
+	},
+}
+
+// handleSessionRefresh serves POST /api/auth/session/refresh.
+func (s *server) handleSessionRefresh(w http.ResponseWriter, r *http.Request) error {
+	if err := s.sameOrigin(r); err != nil {
+		return err
+	}
+	c, err := r.Cookie(s.cookieName())
+	if err != nil {
+		return auth.ErrInvalidRefreshToken
+	}
+	t, err := s.svc.Refresh(r.Context(), c.Value, s.client(r))
+	if errors.Is(err, auth.ErrInvalidRefreshToken) {
+		s.clearRefreshCookie(w)
+	}
+	if err != nil {
+		return err
+	}
+	s.setRefreshCookie(w, t.RefreshToken)
+	return encode(w, http.StatusOK, newTokenResponse(t, false))
+}
+
+var opSessionDelete = operation{
+	id: "deleteSession", tag: "browser session", summary: "Sign out (browser)", cookie: true,
+	desc: "Revokes the session of the refresh cookie and clears it. Succeeds without a cookie too.",
+	responses: []response{
+		{http.StatusNoContent, "Signed out", nil},
+		{http.StatusForbidden, "Cross-origin request", errorBody{}},
+	},
+}
+
+// handleSessionDelete serves DELETE /api/auth/session.
+func (s *server) handleSessionDelete(w http.ResponseWriter, r *http.Request) error {
+	if err := s.sameOrigin(r); err != nil {
+		return err
+	}
+	if c, err := r.Cookie(s.cookieName()); err == nil {
+		if err := s.svc.Logout(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	s.clearRefreshCookie(w)
+	return noContent(w)
+}

@@ -1,0 +1,128 @@
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/gatehouse/gatehouse/internal/auth"
+)
+
+// httpError is a failure of the transport itself (wrong content type, body too large, …),
+// as opposed to the domain's *auth.Error.
+type httpError struct {
+	status int
+	code   string
+	detail string
+}
+
+func (e *httpError) Error() string { return e.detail }
+
+var (
+	errTooLarge         = &httpError{status: http.StatusRequestEntityTooLarge, code: "body_too_large", detail: "Request body is too large"}
+	errNotFound         = &httpError{status: http.StatusNotFound, code: "not_found", detail: "Not Found"}
+	errMethodNotAllowed = &httpError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", detail: "Method Not Allowed"}
+	errCrossOrigin      = &httpError{status: http.StatusForbidden, code: "cross_origin", detail: "Cross-origin requests are not allowed here"}
+	// errResponseStarted marks a failure after the status line went out: nothing more can be
+	// written, only logged.
+	errResponseStarted = errors.New("response already started")
+)
+
+// statusOf maps each domain error code to its HTTP status. A code missing here is a bug,
+// answered as 500 and logged.
+var statusOf = map[string]int{
+	auth.CodeInvalidInput:             http.StatusUnprocessableEntity,
+	auth.ErrEmailTaken.Code:           http.StatusBadRequest,
+	auth.ErrInvalidCredentials.Code:   http.StatusUnauthorized,
+	auth.ErrNotAuthenticated.Code:     http.StatusUnauthorized,
+	auth.ErrInvalidRefreshToken.Code:  http.StatusUnauthorized,
+	auth.ErrIncorrectPassword.Code:    http.StatusBadRequest,
+	auth.ErrUserNotFound.Code:         http.StatusNotFound,
+	auth.ErrSessionNotFound.Code:      http.StatusNotFound,
+	auth.ErrRefreshTokenNotFound.Code: http.StatusNotFound,
+	auth.ErrEmailAccountNotFound.Code: http.StatusNotFound,
+	auth.ErrEmailAccountExists.Code:   http.StatusBadRequest,
+	auth.ErrTooManyEmailAccounts.Code: http.StatusBadRequest,
+}
+
+// errorBody is every error response but validation's: FastAPI's {"detail": "…"} with a stable
+// code beside it, and on the token endpoint RFC 6749's error fields too.
+type errorBody struct {
+	Detail           string `json:"detail" example:"User with this email already exists"`
+	Code             string `json:"code" example:"email_taken"`
+	Error            string `json:"error,omitempty" doc:"RFC 6749 error code; token endpoint only."`
+	ErrorDescription string `json:"error_description,omitempty"`
+}
+
+// validationBody is FastAPI's 422: one item per invalid input.
+type validationBody struct {
+	Detail []validationItem `json:"detail"`
+	Code   string           `json:"code" example:"invalid_input"`
+}
+
+type validationItem struct {
+	Loc  []string `json:"loc" example:"body,email"`
+	Msg  string   `json:"msg" example:"value is not a valid email address"`
+	Type string   `json:"type" example:"value_error.email"`
+}
+
+// oauthError carries the RFC 6749 error code the token endpoint adds to an error.
+type oauthError struct {
+	err  error
+	code string
+}
+
+func (e *oauthError) Error() string { return e.err.Error() }
+func (e *oauthError) Unwrap() error { return e.err }
+
+// writeError answers err. Anything that is neither an *auth.Error nor an *httpError is a bug:
+// it is logged with its chain and answered with a generic 500 that reveals nothing.
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	if errors.Is(err, errResponseStarted) {
+		log.WarnContext(r.Context(), "response failed after it started", "error", err)
+		return
+	}
+	body := errorBody{}
+	var oe *oauthError
+	if errors.As(err, &oe) {
+		body.Error = oe.code
+	}
+	var status int
+	var ae *auth.Error
+	var he *httpError
+	var pe *pathError
+	switch {
+	case errors.As(err, &pe):
+		_ = encode(w, http.StatusUnprocessableEntity, validationBody{Detail: []validationItem{pe.item}, Code: auth.CodeInvalidInput})
+		return
+	case errors.As(err, &ae) && ae.Code == auth.CodeInvalidInput:
+		items := make([]validationItem, len(ae.Fields))
+		for i, f := range ae.Fields {
+			items[i] = validationItem{Loc: loc(f.Field), Msg: f.Msg, Type: f.Type}
+		}
+		_ = encode(w, http.StatusUnprocessableEntity, validationBody{Detail: items, Code: ae.Code})
+		return
+	case errors.As(err, &ae) && statusOf[ae.Code] != 0:
+		status, body.Detail, body.Code = statusOf[ae.Code], ae.Message, ae.Code
+	case errors.As(err, &he):
+		status, body.Detail, body.Code = he.status, he.detail, he.code
+	default:
+		log.ErrorContext(r.Context(), "request failed", "error", err)
+		status, body.Detail, body.Code = http.StatusInternalServerError, "Internal Server Error", "internal_error"
+	}
+	if body.Error != "" {
+		body.ErrorDescription = body.Detail
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", "Bearer")
+	}
+	_ = encode(w, status, body)
+}
+
+// loc is FastAPI's location of a field: ["body", name], or ["body"] for the body as a whole.
+func loc(field string) []string {
+	if field == "" {
+		return []string{"body"}
+	}
+	return []string{"body", field}
+}

@@ -1,0 +1,73 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/token"
+)
+
+var opJWKS = operation{
+	id: "jwks", tag: "meta", summary: "Public keys that verify access tokens (JWKS)",
+	desc: "Other services verify Gatehouse's access tokens (EdDSA JWTs) with these keys, no shared secret needed. " +
+		"A rotated-out key stays listed until the tokens it signed have expired.",
+	responses: []response{{http.StatusOK, "The key set", token.JWKS{}}},
+}
+
+// handleJWKS serves GET /.well-known/jwks.json.
+func (s *server) handleJWKS(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	return encode(w, http.StatusOK, s.keys.JWKS())
+}
+
+type healthResponse struct {
+	Status  string `json:"status" example:"ok"`
+	Version string `json:"version,omitempty"`
+}
+
+var opHealthz = operation{
+	id: "healthz", tag: "meta", summary: "Liveness: the process answers",
+	responses: []response{{http.StatusOK, "Alive", healthResponse{}}},
+}
+
+// handleHealthz serves GET /healthz.
+func (s *server) handleHealthz(w http.ResponseWriter, r *http.Request) error {
+	return encode(w, http.StatusOK, healthResponse{Status: "ok", Version: s.opts.Version})
+}
+
+var opReadyz = operation{
+	id: "readyz", tag: "meta", summary: "Readiness: the database answers",
+	responses: []response{
+		{http.StatusOK, "Ready", healthResponse{}},
+		{http.StatusServiceUnavailable, "The database does not answer", errorBody{}},
+	},
+}
+
+// handleReadyz serves GET /readyz.
+func (s *server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.svc.Ping(ctx); err != nil {
+		s.log.WarnContext(ctx, "not ready", "error", err)
+		return &httpError{status: http.StatusServiceUnavailable, code: "not_ready", detail: "Database is unreachable"}
+	}
+	return encode(w, http.StatusOK, healthResponse{Status: "ready", Version: s.opts.Version})
+}
+
+var opOpenAPI = operation{
+	id: "openapi", tag: "meta", summary: "This document (OpenAPI 3.1)",
+	responses: []response{{http.StatusOK, "The OpenAPI document", struct{}{}}},
+}
+
+// handleOpenAPI serves GET /openapi.json.
+func (s *server) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/json")
+	_, err := w.Write(s.spec)
+	return err
+}
+
+// Spec returns the OpenAPI document of a server built with opts, for `gatehouse openapi`.
+func Spec(version string) []byte {
+	return mustSpec((&server{}).routes(), version)
+}

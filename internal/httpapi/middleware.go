@@ -1,0 +1,154 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+type ctxKey int
+
+const requestInfoKey ctxKey = iota
+
+// requestInfo is what the access log learns while a request is served: handlers add the
+// user once they know it.
+type requestInfo struct {
+	id     string
+	userID uuid.UUID
+}
+
+func infoFrom(ctx context.Context) *requestInfo {
+	info, _ := ctx.Value(requestInfoKey).(*requestInfo)
+	if info == nil {
+		return &requestInfo{}
+	}
+	return info
+}
+
+// statusWriter remembers the status for the access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests gives every request an id (a sane incoming X-Request-ID is kept, so a proxy's
+// id follows the request) and logs one line when it ends. The line names the method, the
+// path without its query, the status, the duration and the user: never a header, a cookie or
+// a body, which is where passwords and tokens travel.
+func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		info := &requestInfo{id: requestID(r.Header.Get("X-Request-ID"))}
+		w.Header().Set("X-Request-ID", info.id)
+		sw := &statusWriter{ResponseWriter: w}
+		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey, info))
+		defer func() {
+			if v := recover(); v != nil {
+				log.ErrorContext(r.Context(), "panic", "request_id", info.id, "panic", v, "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					writeError(sw, r, log, errInternal)
+				}
+			}
+			attrs := []slog.Attr{
+				slog.String("request_id", info.id), slog.String("method", r.Method),
+				slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+				slog.Duration("duration", time.Since(start)),
+			}
+			if info.userID != uuid.Nil {
+				attrs = append(attrs, slog.String("user_id", info.userID.String()))
+			}
+			log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+var errInternal = &httpError{status: http.StatusInternalServerError, code: "internal_error", detail: "Internal Server Error"}
+
+// requestID keeps an incoming id made of at most 64 safe characters, or makes one.
+func requestID(in string) string {
+	if len(in) > 0 && len(in) <= 64 && strings.IndexFunc(in, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
+	}) < 0 {
+		return in
+	}
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// secureHeaders sets the headers every response carries. API responses are never cached:
+// they hold tokens and personal data.
+func secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientIP is the address a request came from. Behind a trusted proxy it is the rightmost
+// X-Forwarded-For entry that is not itself a trusted proxy: entries further left are
+// whatever the client chose to send.
+func clientIP(r *http.Request, trusted []netip.Prefix) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil || !isTrusted(addr, trusted) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if !isTrusted(hop, trusted) {
+			return hop.Unmap().String()
+		}
+	}
+	return addr.Unmap().String()
+}
+
+func isTrusted(addr netip.Addr, trusted []netip.Prefix) bool {
+	addr = addr.Unmap()
+	for _, p := range trusted {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,114 @@
+// Package httpapi is Gatehouse's HTTP edge: it decodes requests, calls one auth.Service method
+// and encodes the answer in the FastAPI shapes the article's front end expects. Rules live in
+// internal/auth; this package only translates.
+package httpapi
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/token"
+)
+
+// Options configures the server.
+type Options struct {
+	Logger *slog.Logger
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
+	// SecureCookies marks the refresh cookie Secure (and names it __Secure-…). Browsers accept
+	// Secure cookies from http://localhost, so only plain-http deployments elsewhere turn it off.
+	SecureCookies bool
+	// RefreshTTL is the refresh cookie's lifetime.
+	RefreshTTL time.Duration
+	// AllowedOrigins may call the cookie endpoints besides the server's own origin, e.g. a
+	// front end served from another host ("https://app.example.com").
+	AllowedOrigins []string
+	// Web is the built web app (web.Dist()); without index.html a "not built" page is served.
+	Web fs.FS
+	// Version is reported by /healthz.
+	Version string
+}
+
+type server struct {
+	svc  *auth.Service
+	keys *token.Keyring
+	opts Options
+	log  *slog.Logger
+	spec []byte
+}
+
+// NewServer returns the whole HTTP surface: the API, its OpenAPI document and docs page, the
+// JWKS, health checks and the web app.
+func NewServer(svc *auth.Service, keys *token.Keyring, opts Options) http.Handler {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &server{svc: svc, keys: keys, opts: opts, log: opts.Logger}
+	routes := s.routes()
+	s.spec = mustSpec(routes, opts.Version)
+
+	mux := http.NewServeMux()
+	byPath := map[string][]route{}
+	var paths []string
+	for _, rt := range routes {
+		if byPath[rt.path] == nil {
+			paths = append(paths, rt.path)
+		}
+		byPath[rt.path] = append(byPath[rt.path], rt)
+	}
+	for _, p := range paths {
+		mux.Handle(p, s.methods(byPath[p]))
+	}
+	mux.Handle("/", s.web())
+	return logRequests(s.log, secureHeaders(mux))
+}
+
+// methods dispatches one path's routes by method, answering others with FastAPI's 405.
+func (s *server) methods(routes []route) http.Handler {
+	allow := make([]string, len(routes))
+	for i, rt := range routes {
+		allow[i] = rt.method
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, rt := range routes {
+			if r.Method == rt.method || r.Method == http.MethodHead && rt.method == http.MethodGet {
+				s.serve(w, r, rt.handle)
+				return
+			}
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeError(w, r, s.log, errMethodNotAllowed)
+	})
+}
+
+func (s *server) serve(w http.ResponseWriter, r *http.Request, h handlerFunc) {
+	if err := h(w, r); err != nil {
+		writeError(w, r, s.log, err)
+	}
+}
+
+// authed wraps a handler that needs a signed-in user: it checks the bearer token and passes
+// on who the request acts for.
+func (s *server) authed(h func(w http.ResponseWriter, r *http.Request, p auth.Principal) error) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !strings.EqualFold(scheme, "Bearer") || tok == "" {
+			return auth.ErrNotAuthenticated
+		}
+		p, err := s.svc.Authenticate(r.Context(), strings.TrimSpace(tok))
+		if err != nil {
+			return err
+		}
+		infoFrom(r.Context()).userID = p.UserID
+		return h(w, r, p)
+	}
+}
+
+func (s *server) client(r *http.Request) auth.Client {
+	return auth.Client{IP: clientIP(r, s.opts.TrustedProxies), UserAgent: r.UserAgent()}
+}
