@@ -27,6 +27,22 @@ type RenameInput struct {
 	DisplayName string `json:"display_name" maxLength:"100" example:"Personal"`
 }
 
+// Validate reports every invalid field of in, judged as AddEmailAccount judges them.
+func (in EmailAccountInput) Validate() error {
+	var c checker
+	c.email("email_address", normalizeEmail(in.EmailAddress))
+	c.provider("provider", in.Provider)
+	c.text("display_name", strings.TrimSpace(in.DisplayName), true)
+	return c.err()
+}
+
+// Validate reports whether the label is acceptable.
+func (in RenameInput) Validate() error {
+	var c checker
+	c.text("display_name", strings.TrimSpace(in.DisplayName), true)
+	return c.err()
+}
+
 // EmailAccounts returns p's user's connected accounts, oldest first.
 func (s *Service) EmailAccounts(ctx context.Context, p Principal) ([]EmailAccount, error) {
 	list, err := s.store.ListEmailAccounts(ctx, p.UserID)
@@ -39,15 +55,11 @@ func (s *Service) EmailAccounts(ctx context.Context, p Principal) ([]EmailAccoun
 // AddEmailAccount connects a mailbox. It returns ErrEmailAccountExists if the user has it
 // already (the database's unique index decides).
 func (s *Service) AddEmailAccount(ctx context.Context, p Principal, in EmailAccountInput) (*EmailAccount, error) {
-	in.EmailAddress = normalizeEmail(in.EmailAddress)
-	in.DisplayName = strings.TrimSpace(in.DisplayName)
-	var c checker
-	c.email("email_address", in.EmailAddress)
-	c.provider("provider", in.Provider)
-	c.text("display_name", in.DisplayName, true)
-	if err := c.err(); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
+	in.EmailAddress = normalizeEmail(in.EmailAddress)
+	in.DisplayName = strings.TrimSpace(in.DisplayName)
 	existing, err := s.EmailAccounts(ctx, p)
 	if err != nil {
 		return nil, err
@@ -69,12 +81,10 @@ func (s *Service) AddEmailAccount(ctx context.Context, p Principal, in EmailAcco
 // RenameEmailAccount changes an account's label. It returns ErrEmailAccountNotFound if p's
 // user has no such account.
 func (s *Service) RenameEmailAccount(ctx context.Context, p Principal, id uuid.UUID, in RenameInput) (*EmailAccount, error) {
-	in.DisplayName = strings.TrimSpace(in.DisplayName)
-	var c checker
-	c.text("display_name", in.DisplayName, true)
-	if err := c.err(); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
+	in.DisplayName = strings.TrimSpace(in.DisplayName)
 	a, err := s.store.FindEmailAccount(ctx, p.UserID, id)
 	if err != nil {
 		return nil, fmt.Errorf("find email account: %w", err)

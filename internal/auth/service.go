@@ -84,7 +84,9 @@ func (in *RegisterInput) normalize() {
 	in.LastName = strings.TrimSpace(in.LastName)
 }
 
-func (in RegisterInput) validate() error {
+// Validate reports every invalid field of in, judged as Register judges them.
+func (in RegisterInput) Validate() error {
+	in.normalize()
 	var c checker
 	c.email("email", in.Email)
 	c.text("first_name", in.FirstName, false)
@@ -97,7 +99,7 @@ func (in RegisterInput) validate() error {
 // the database's unique index decides, so two concurrent calls cannot both succeed.
 func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error) {
 	in.normalize()
-	if err := in.validate(); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	// Hash before touching the database: it is slow on purpose and must not hold a connection.

@@ -147,3 +147,12 @@ func (s *Service) RevokeOtherSessions(ctx context.Context, p Principal) (int, er
 	s.log.InfoContext(ctx, "other sessions revoked", "user_id", p.UserID, "count", n)
 	return n, nil
 }
+
+// DeleteExpiredSessions deletes sessions nobody can use any more and returns how many.
+func (s *Service) DeleteExpiredSessions(ctx context.Context) (int, error) {
+	n, err := s.store.DeleteExpired(ctx, s.now())
+	if err != nil {
+		return 0, fmt.Errorf("delete expired sessions: %w", err)
+	}
+	return n, nil
+}

@@ -21,15 +21,20 @@ type ProfileInput struct {
 	LastName  string `json:"last_name" minLength:"1" maxLength:"100" example:"Lovelace"`
 }
 
+// Validate reports every invalid field of in, judged as UpdateProfile judges them.
+func (in ProfileInput) Validate() error {
+	var c checker
+	c.text("first_name", strings.TrimSpace(in.FirstName), false)
+	c.text("last_name", strings.TrimSpace(in.LastName), false)
+	return c.err()
+}
+
 // UpdateProfile changes p's user's names and returns the updated user.
 func (s *Service) UpdateProfile(ctx context.Context, p Principal, in ProfileInput) (*User, error) {
-	in.FirstName, in.LastName = strings.TrimSpace(in.FirstName), strings.TrimSpace(in.LastName)
-	var c checker
-	c.text("first_name", in.FirstName, false)
-	c.text("last_name", in.LastName, false)
-	if err := c.err(); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
+	in.FirstName, in.LastName = strings.TrimSpace(in.FirstName), strings.TrimSpace(in.LastName)
 	u, err := s.Me(ctx, p)
 	if err != nil {
 		return nil, err
@@ -47,13 +52,18 @@ type ChangePasswordInput struct {
 	NewPassword     string `json:"new_password" format:"password" minLength:"8" doc:"At least 8 characters and at most 72 bytes."`
 }
 
+// Validate reports whether the new password is acceptable.
+func (in ChangePasswordInput) Validate() error {
+	var c checker
+	c.password("new_password", in.NewPassword)
+	return c.err()
+}
+
 // ChangePassword sets a new password and signs out every other device, since whoever knew
 // the old password may be signed in there. It returns ErrIncorrectPassword if the current
 // password is wrong.
 func (s *Service) ChangePassword(ctx context.Context, p Principal, in ChangePasswordInput) error {
-	var c checker
-	c.password("new_password", in.NewPassword)
-	if err := c.err(); err != nil {
+	if err := in.Validate(); err != nil {
 		return err
 	}
 	if _, err := s.confirmPassword(ctx, p, in.CurrentPassword); err != nil {

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
@@ -67,23 +68,32 @@ func decode[T any](r *http.Request) (T, error) {
 		}
 		return v, invalidBody("value is not a valid dict", "type_error.dict")
 	}
-	var missing []auth.FieldError
+	var problems []auth.FieldError
 	for _, name := range requiredFields(reflect.TypeFor[T]()) {
 		if raw, ok := fields[name]; !ok || string(raw) == "null" {
-			missing = append(missing, auth.FieldError{Field: name, Msg: auth.MsgMissing, Type: auth.TypeMissing})
+			problems = append(problems, auth.FieldError{Field: name, Msg: auth.MsgMissing, Type: auth.TypeMissing})
 		}
-	}
-	if len(missing) > 0 {
-		return v, &auth.Error{Code: auth.CodeInvalidInput, Message: "Invalid input", Fields: missing}
 	}
 	if err := json.Unmarshal(body, &v); err != nil {
 		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return v, &auth.Error{Code: auth.CodeInvalidInput, Message: "Invalid input", Fields: []auth.FieldError{{
-				Field: typeErr.Field, Msg: typeErr.Type.Kind().String() + " type expected", Type: "type_error." + typeErr.Type.Kind().String(),
-			}}}
+		if !errors.As(err, &typeErr) {
+			return v, invalidBody("JSON decode error: the body is not valid JSON", "value_error.jsondecode")
 		}
-		return v, invalidBody("JSON decode error: "+err.Error(), "value_error.jsondecode")
+		kind := typeErr.Type.Kind().String()
+		return v, invalidInput(append(problems, auth.FieldError{Field: typeErr.Field, Msg: kind + " type expected", Type: "type_error." + kind}))
+	}
+	// Judge the present fields too, so that one 422 lists every problem, as pydantic does;
+	// the service judges them again, for callers that do not come through HTTP.
+	var ae *auth.Error
+	if val, ok := any(v).(interface{ Validate() error }); ok && errors.As(val.Validate(), &ae) {
+		for _, f := range ae.Fields {
+			if !slices.ContainsFunc(problems, func(m auth.FieldError) bool { return m.Field == f.Field }) {
+				problems = append(problems, f)
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return v, invalidInput(problems)
 	}
 	return v, nil
 }
@@ -142,6 +152,10 @@ func requireContentType(r *http.Request, want string) error {
 		}
 	}
 	return nil
+}
+
+func invalidInput(fields []auth.FieldError) error {
+	return &auth.Error{Code: auth.CodeInvalidInput, Message: "Invalid input", Fields: fields}
 }
 
 // invalidBody is a 422 about the body as a whole (loc ["body"]).
