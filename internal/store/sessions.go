@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/gatehouse/gatehouse/internal/auth"
+)
+
+const sessionColumns = `id, user_id, user_agent, ip, created_at, last_used_at, expires_at`
+
+// CreateSession inserts s and its first refresh token, which must belong to s, in one
+// transaction. It returns auth.ErrUserNotFound if s.UserID names no user (the user was deleted
+// meanwhile).
+func (s *Store) CreateSession(ctx context.Context, sess *auth.Session, first *auth.RefreshToken) error {
+	if first.SessionID != sess.ID {
+		return fmt.Errorf("create session: refresh token is for session %s, not %s", first.SessionID, sess.ID)
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO sessions (`+sessionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			sess.ID, sess.UserID, sess.UserAgent, sess.IP,
+			timeValue{sess.CreatedAt}, timeValue{sess.LastUsedAt}, timeValue{sess.ExpiresAt})
+		if isForeignKeyViolation(err) {
+			return auth.ErrUserNotFound
+		}
+		if err != nil {
+			return err
+		}
+		return insertRefreshToken(ctx, tx, first)
+	})
+	return wrap("create session", err)
+}
+
+// FindSession returns auth.ErrSessionNotFound if there is no such session. An expired session
+// is still returned: the caller compares ExpiresAt.
+func (s *Store) FindSession(ctx context.Context, id uuid.UUID) (*auth.Session, error) {
+	var sess auth.Session
+	err := scanSession(s.db.QueryRowContext(ctx,
+		`SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, id), &sess)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, auth.ErrSessionNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find session: %w", err)
+	}
+	return &sess, nil
+}
+
+// ListSessions returns the user's sessions that expire after now, most recently used first.
+func (s *Store) ListSessions(ctx context.Context, userID uuid.UUID, now time.Time) ([]auth.Session, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT `+sessionColumns+` FROM sessions
+		WHERE user_id = $1 AND expires_at > $2
+		ORDER BY last_used_at DESC, created_at DESC, id`,
+		userID, timeValue{now})
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	defer rows.Close()
+	list := []auth.Session{}
+	for rows.Next() {
+		var sess auth.Session
+		if err := scanSession(rows, &sess); err != nil {
+			return nil, fmt.Errorf("list sessions: %w", err)
+		}
+		list = append(list, sess)
+	}
+	return list, wrap("list sessions", rows.Err())
+}
+
+func scanSession(row scanner, s *auth.Session) error {
+	return row.Scan(&s.ID, &s.UserID, &s.UserAgent, &s.IP,
+		timeScan{&s.CreatedAt}, timeScan{&s.LastUsedAt}, timeScan{&s.ExpiresAt})
+}
+
+// DeleteSession deletes one of the user's sessions; its refresh tokens go with it by ON DELETE
+// CASCADE. It returns auth.ErrSessionNotFound if the user has no such session, including when
+// the session belongs to someone else.
+func (s *Store) DeleteSession(ctx context.Context, userID, sessionID uuid.UUID) error {
+	res, err := s.db.ExecContext(ctx,
+		`DELETE FROM sessions WHERE id = $1 AND user_id = $2`, sessionID, userID)
+	return wrap("delete session", expectOne(res, err, auth.ErrSessionNotFound))
+}
+
+// DeleteOtherSessions deletes every session of the user but keep and returns how many.
+func (s *Store) DeleteOtherSessions(ctx context.Context, userID, keep uuid.UUID) (int, error) {
+	res, err := s.db.ExecContext(ctx,
+		`DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, keep)
+	if err != nil {
+		return 0, fmt.Errorf("delete other sessions: %w", err)
+	}
+	n, err := rowsAffected(res)
+	return n, wrap("delete other sessions", err)
+}
+
+// DeleteExpired deletes sessions that expired before now, with their refresh tokens, and
+// returns how many sessions went.
+func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1`, timeValue{now})
+	if err != nil {
+		return 0, fmt.Errorf("delete expired sessions: %w", err)
+	}
+	n, err := rowsAffected(res)
+	return n, wrap("delete expired sessions", err)
+}

@@ -1,0 +1,177 @@
+// Package store is Gatehouse's only SQL: it keeps auth's users, sessions and email accounts and
+// token's signing keys in SQLite (the default) or PostgreSQL. It knows the schema, not the
+// rules: expiry, reuse detection and validation are decided by its callers.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/token"
+)
+
+// The dialects a Store speaks, as Dialect reports them.
+const (
+	DialectSQLite   = "sqlite"
+	DialectPostgres = "postgres"
+)
+
+var (
+	_ auth.Store     = (*Store)(nil)
+	_ token.KeyStore = (*Store)(nil)
+)
+
+// Store keeps Gatehouse's data in one SQL database. It is safe for concurrent use.
+type Store struct {
+	db      *sql.DB
+	dialect string
+}
+
+// Open connects to databaseURL and checks that the database answers. A postgres:// or
+// postgresql:// URL selects PostgreSQL; anything else is a SQLite file, given as a plain path or
+// a file: URI, whose parent directory is created if missing. Open does not migrate: call
+// Migrate before use.
+func Open(ctx context.Context, databaseURL string) (*Store, error) {
+	s, err := open(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return s, nil
+}
+
+func open(databaseURL string) (*Store, error) {
+	if strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://") {
+		db, err := sql.Open("pgx", databaseURL)
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(10)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		return &Store{db: db, dialect: DialectPostgres}, nil
+	}
+	path, dsn, err := sqliteDSN(databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	// SQLite has one writer at a time however many connections there are; a few let reads
+	// run beside it under WAL, and busy_timeout queues the writers. Idle connections are kept
+	// because each new one reopens the file and reapplies the pragmas.
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
+	return &Store{db: db, dialect: DialectSQLite}, nil
+}
+
+// sqlitePragmas are set on every SQLite connection. foreign_keys is per connection and off by
+// default, and the ON DELETE CASCADE the schema relies on needs it. _txlock=immediate makes
+// every write transaction take the write lock at BEGIN, so two transactions never both read
+// and then deadlock upgrading to write (an SQLITE_BUSY that busy_timeout cannot resolve).
+var sqlitePragmas = url.Values{
+	"_pragma": {"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)"},
+	"_txlock": {"immediate"},
+}
+
+// sqliteDSN turns a path or file: URI into the file's path and the driver's DSN with
+// sqlitePragmas added to any query the URI already has.
+func sqliteDSN(databaseURL string) (path, dsn string, err error) {
+	path, query := databaseURL, url.Values{}
+	if rest, ok := strings.CutPrefix(databaseURL, "file:"); ok {
+		p, q, _ := strings.Cut(rest, "?")
+		if path, err = url.PathUnescape(p); err != nil {
+			return "", "", fmt.Errorf("sqlite path: %w", err)
+		}
+		if query, err = url.ParseQuery(q); err != nil {
+			return "", "", fmt.Errorf("sqlite query: %w", err)
+		}
+	}
+	if path == "" {
+		return "", "", errors.New("empty database path")
+	}
+	for k, vs := range sqlitePragmas {
+		query[k] = append(query[k], vs...)
+	}
+	// In a URI, '%', '?' and '#' would be read as escapes, the query and the fragment.
+	escaped := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
+	return path, "file:" + escaped + "?" + query.Encode(), nil
+}
+
+// Dialect returns DialectSQLite or DialectPostgres.
+func (s *Store) Dialect() string { return s.dialect }
+
+// Ping returns nil when the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database; it waits for queries in flight to finish.
+func (s *Store) Close() error { return s.db.Close() }
+
+// inTx runs fn in a transaction and commits it if fn returns nil, rolling back otherwise.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// isForeignKeyViolation reports whether err is a foreign key violation, by its error code.
+func isForeignKeyViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23503" // foreign_key_violation
+	}
+	var liteErr *sqlite.Error
+	return errors.As(err, &liteErr) && liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
+// wrap prefixes err with the operation op, except auth's errors, which callers match as they
+// are. It returns nil for nil.
+func wrap(op string, err error) error {
+	if _, ok := err.(*auth.Error); ok || err == nil {
+		return err
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// rowsAffected returns how many rows res changed.
+func rowsAffected(res sql.Result) (int, error) {
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface {
+	Scan(dest ...any) error
+}

@@ -1,0 +1,116 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/gatehouse/gatehouse/internal/auth"
+)
+
+const userColumns = `id, email, first_name, last_name, password_hash, created_at, updated_at`
+
+// CreateUser inserts u. It returns auth.ErrEmailTaken if a user with u.Email exists: the
+// insert does nothing on a conflict over the unique email, so the database decides, and of
+// concurrent calls for one email exactly one inserts a row.
+func (s *Store) CreateUser(ctx context.Context, u *auth.User) error {
+	res, err := s.db.ExecContext(ctx, `
+		INSERT INTO users (`+userColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (email) DO NOTHING`,
+		u.ID, u.Email, u.FirstName, u.LastName, u.PasswordHash,
+		timeValue{u.CreatedAt}, timeValue{u.UpdatedAt})
+	if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	n, err := rowsAffected(res)
+	if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	if n == 0 {
+		return auth.ErrEmailTaken
+	}
+	return nil
+}
+
+// FindUserByID returns auth.ErrUserNotFound if there is no such user.
+func (s *Store) FindUserByID(ctx context.Context, id uuid.UUID) (*auth.User, error) {
+	row := s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id)
+	u, err := scanUser(row)
+	return u, wrap("find user", err)
+}
+
+// FindUserByEmail looks up a normalised email. It returns auth.ErrUserNotFound if none matches.
+func (s *Store) FindUserByEmail(ctx context.Context, email string) (*auth.User, error) {
+	row := s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, email)
+	u, err := scanUser(row)
+	return u, wrap("find user by email", err)
+}
+
+// scanUser reads one user, turning no row into auth.ErrUserNotFound.
+func scanUser(row scanner) (*auth.User, error) {
+	var u auth.User
+	err := row.Scan(&u.ID, &u.Email, &u.FirstName, &u.LastName, &u.PasswordHash,
+		timeScan{&u.CreatedAt}, timeScan{&u.UpdatedAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, auth.ErrUserNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// UpdateUser saves u's names, password hash and UpdatedAt; the email never changes here. It
+// returns auth.ErrUserNotFound if the user is gone.
+func (s *Store) UpdateUser(ctx context.Context, u *auth.User) error {
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE users SET first_name = $1, last_name = $2, password_hash = $3, updated_at = $4
+		WHERE id = $5`,
+		u.FirstName, u.LastName, u.PasswordHash, timeValue{u.UpdatedAt}, u.ID)
+	return wrap("update user", expectOne(res, err, auth.ErrUserNotFound))
+}
+
+// ChangePassword saves hash and, in the same transaction, deletes every session of the user
+// but keepSession, so a stolen session cannot outlive the password change. It returns
+// auth.ErrUserNotFound if the user is gone.
+func (s *Store) ChangePassword(ctx context.Context, userID uuid.UUID, hash string, now time.Time, keepSession uuid.UUID) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx,
+			`UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`,
+			hash, timeValue{now}, userID)
+		if err := expectOne(res, err, auth.ErrUserNotFound); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx,
+			`DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, keepSession)
+		return err
+	})
+	return wrap("change password", err)
+}
+
+// DeleteUser deletes the user; sessions, refresh tokens and email accounts go with it by
+// ON DELETE CASCADE. It returns auth.ErrUserNotFound if there is no such user.
+func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, id)
+	return wrap("delete user", expectOne(res, err, auth.ErrUserNotFound))
+}
+
+// expectOne returns err if the statement failed, and notFound if it changed no row.
+func expectOne(res sql.Result, err error, notFound error) error {
+	if err != nil {
+		return err
+	}
+	n, err := rowsAffected(res)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return notFound
+	}
+	return nil
+}
