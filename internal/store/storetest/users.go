@@ -1,0 +1,149 @@
+package storetest
+
+import (
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/store"
+)
+
+func testCreateUser(t *testing.T, s *store.Store) {
+	t.Run("RoundTrip", func(t *testing.T) {
+		u := newUser(t, s, "ada@example.com")
+		byID, err := s.FindUserByID(t.Context(), u.ID)
+		must(t, "FindUserByID", err)
+		wantEqual(t, "FindUserByID", byID, u)
+		byEmail, err := s.FindUserByEmail(t.Context(), u.Email)
+		must(t, "FindUserByEmail", err)
+		wantEqual(t, "FindUserByEmail", byEmail, u)
+	})
+	t.Run("EmailTaken", func(t *testing.T) {
+		first := newUser(t, s, "taken@example.com")
+		second := &auth.User{ID: uuid.New(), Email: first.Email, FirstName: "Other", PasswordHash: "h", CreatedAt: t0, UpdatedAt: t0}
+		wantErr(t, "CreateUser", s.CreateUser(t.Context(), second), auth.ErrEmailTaken)
+		got, err := s.FindUserByEmail(t.Context(), first.Email)
+		must(t, "FindUserByEmail", err)
+		wantEqual(t, "user after conflict", got, first)
+		wantErr(t, "FindUserByID(second)", errOnly(s.FindUserByID(t.Context(), second.ID)), auth.ErrUserNotFound)
+	})
+	t.Run("Concurrent", func(t *testing.T) {
+		const n = 30
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				u := &auth.User{ID: uuid.New(), Email: "race@example.com", PasswordHash: "h", CreatedAt: t0, UpdatedAt: t0}
+				errs[i] = s.CreateUser(t.Context(), u)
+			})
+		}
+		wg.Wait()
+		created, taken := 0, 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				created++
+			case errors.Is(err, auth.ErrEmailTaken):
+				taken++
+			default:
+				t.Errorf("CreateUser: got error %v, want nil or ErrEmailTaken", err)
+			}
+		}
+		if created != 1 || taken != n-1 {
+			t.Errorf("of %d concurrent CreateUser: got %d created and %d taken, want 1 and %d", n, created, taken, n-1)
+		}
+	})
+}
+
+func testFindUser(t *testing.T, s *store.Store) {
+	newUser(t, s, "present@example.com")
+	t.Run("ByIDNotFound", func(t *testing.T) {
+		wantErr(t, "FindUserByID", errOnly(s.FindUserByID(t.Context(), uuid.New())), auth.ErrUserNotFound)
+	})
+	t.Run("ByEmailNotFound", func(t *testing.T) {
+		wantErr(t, "FindUserByEmail", errOnly(s.FindUserByEmail(t.Context(), "absent@example.com")), auth.ErrUserNotFound)
+	})
+}
+
+func testUpdateUser(t *testing.T, s *store.Store) {
+	t.Run("SavesNamesHashAndUpdatedAt", func(t *testing.T) {
+		u := newUser(t, s, "update@example.com")
+		changed := *u
+		changed.FirstName, changed.LastName, changed.PasswordHash = "Grace", "Hopper", "new-hash"
+		changed.UpdatedAt = t0.Add(time.Hour)
+		changed.Email = "ignored@example.com"
+		must(t, "UpdateUser", s.UpdateUser(t.Context(), &changed))
+		got, err := s.FindUserByID(t.Context(), u.ID)
+		must(t, "FindUserByID", err)
+		want := changed
+		want.Email = u.Email
+		wantEqual(t, "updated user", got, &want)
+	})
+	t.Run("NotFound", func(t *testing.T) {
+		u := &auth.User{ID: uuid.New(), Email: "ghost@example.com", UpdatedAt: t0}
+		wantErr(t, "UpdateUser", s.UpdateUser(t.Context(), u), auth.ErrUserNotFound)
+	})
+}
+
+func testChangePassword(t *testing.T, s *store.Store) {
+	t.Run("DeletesOtherSessions", func(t *testing.T) {
+		u := newUser(t, s, "change@example.com")
+		other := newUser(t, s, "bystander@example.com")
+		keep, keepTok := newSession(t, s, u.ID, t0, t0.Add(time.Hour))
+		_, goneTok := newSession(t, s, u.ID, t0, t0.Add(time.Hour))
+		newSession(t, s, u.ID, t0, t0.Add(time.Hour))
+		otherSess, _ := newSession(t, s, other.ID, t0, t0.Add(time.Hour))
+
+		now := t0.Add(time.Minute)
+		must(t, "ChangePassword", s.ChangePassword(t.Context(), u.ID, "new-hash", now, keep.ID))
+
+		got, err := s.FindUserByID(t.Context(), u.ID)
+		must(t, "FindUserByID", err)
+		if got.PasswordHash != "new-hash" || !got.UpdatedAt.Equal(now) {
+			t.Errorf("user: got hash %q updated %v, want %q and %v", got.PasswordHash, got.UpdatedAt, "new-hash", now)
+		}
+		sessions, err := s.ListSessions(t.Context(), u.ID, t0)
+		must(t, "ListSessions", err)
+		wantEqual(t, "sessions left", sessionIDs(sessions), []uuid.UUID{keep.ID})
+		must(t, "FindRefreshToken(kept)", errOnly(s.FindRefreshToken(t.Context(), keepTok.Selector)))
+		wantErr(t, "FindRefreshToken(deleted)", errOnly(s.FindRefreshToken(t.Context(), goneTok.Selector)), auth.ErrRefreshTokenNotFound)
+		must(t, "FindSession(other user's)", errOnly(s.FindSession(t.Context(), otherSess.ID)))
+	})
+	t.Run("NotFound", func(t *testing.T) {
+		err := s.ChangePassword(t.Context(), uuid.New(), "hash", t0, uuid.New())
+		wantErr(t, "ChangePassword", err, auth.ErrUserNotFound)
+	})
+}
+
+func testDeleteUser(t *testing.T, s *store.Store) {
+	t.Run("Cascade", func(t *testing.T) {
+		u := newUser(t, s, "leaving@example.com")
+		other := newUser(t, s, "staying@example.com")
+		sess, tok := newSession(t, s, u.ID, t0, t0.Add(time.Hour))
+		acct := newEmailAccount(t, s, u.ID, "inbox@example.com")
+		otherSess, otherTok := newSession(t, s, other.ID, t0, t0.Add(time.Hour))
+		otherAcct := newEmailAccount(t, s, other.ID, "inbox@example.com")
+
+		must(t, "DeleteUser", s.DeleteUser(t.Context(), u.ID))
+
+		ctx := t.Context()
+		wantErr(t, "FindUserByID", errOnly(s.FindUserByID(ctx, u.ID)), auth.ErrUserNotFound)
+		wantErr(t, "FindSession", errOnly(s.FindSession(ctx, sess.ID)), auth.ErrSessionNotFound)
+		wantErr(t, "FindRefreshToken", errOnly(s.FindRefreshToken(ctx, tok.Selector)), auth.ErrRefreshTokenNotFound)
+		wantErr(t, "FindEmailAccount", errOnly(s.FindEmailAccount(ctx, u.ID, acct.ID)), auth.ErrEmailAccountNotFound)
+		must(t, "FindSession(other user's)", errOnly(s.FindSession(ctx, otherSess.ID)))
+		must(t, "FindRefreshToken(other user's)", errOnly(s.FindRefreshToken(ctx, otherTok.Selector)))
+		must(t, "FindEmailAccount(other user's)", errOnly(s.FindEmailAccount(ctx, other.ID, otherAcct.ID)))
+		newUser(t, s, u.Email) // the email is free again
+	})
+	t.Run("NotFound", func(t *testing.T) {
+		wantErr(t, "DeleteUser", s.DeleteUser(t.Context(), uuid.New()), auth.ErrUserNotFound)
+	})
+}
+
+// errOnly returns the error of a call whose value the test does not need.
+func errOnly[T any](_ T, err error) error { return err }
