@@ -1,0 +1,82 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/gatehouse/gatehouse/internal/store/storetest"
+)
+
+func TestWeb(t *testing.T) {
+	web := fstest.MapFS{
+		"index.html":               {Data: []byte("<!doctype html><title>app</title>")},
+		"assets/index-abc123.js":   {Data: []byte("console.log(1)")},
+		"favicon.svg":              {Data: []byte("<svg/>")},
+		"docs/index.html":          {Data: []byte("<!doctype html><title>docs</title>")},
+		"docs/swagger-ui.css":      {Data: []byte("body{}")},
+		"docs/swagger-initializer": {Data: []byte("x")},
+	}
+	a := newAPI(t, storetest.OpenSQLite(t), apiOptions{web: web})
+
+	tests := []struct {
+		name, method, path string
+		status             int
+		body, cache, csp   string
+	}{
+		{"root", "GET", "/", 200, "<title>app</title>", "no-cache", "script-src 'self';"},
+		{"client route", "GET", "/accounts", 200, "<title>app</title>", "no-cache", "script-src 'self';"},
+		{"nested client route", "GET", "/auth/register", 200, "<title>app</title>", "no-cache", "frame-ancestors 'none'"},
+		{"hashed asset", "GET", "/assets/index-abc123.js", 200, "console.log(1)", "public, max-age=31536000, immutable", ""},
+		{"other file", "GET", "/favicon.svg", 200, "<svg/>", "no-cache", ""},
+		{"missing asset", "GET", "/assets/nope.js", 404, `"Not Found"`, "", ""},
+		{"docs", "GET", "/docs/", 200, "<title>docs</title>", "", "style-src 'self' 'unsafe-inline'"},
+		{"docs asset", "GET", "/docs/swagger-ui.css", 200, "body{}", "", ""},
+		{"unknown API path", "GET", "/api/nope", 404, `{"detail":"Not Found","code":"not_found"}`, "no-store", ""},
+		{"unknown well-known", "GET", "/.well-known/nope", 404, `"Not Found"`, "", ""},
+		{"POST to a page", "POST", "/accounts", 405, `"Method Not Allowed"`, "", ""},
+		{"wrong method on the API", "GET", "/api/auth/register", 405, `{"detail":"Method Not Allowed","code":"method_not_allowed"}`, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := a.req(tt.method, tt.path, nil)
+			wantStatus(t, r, tt.status)
+			if !strings.Contains(string(r.body), tt.body) {
+				t.Errorf("got body %q, want it to contain %q", r.body, tt.body)
+			}
+			if tt.cache != "" && r.header.Get("Cache-Control") != tt.cache {
+				t.Errorf("got Cache-Control %q, want %q", r.header.Get("Cache-Control"), tt.cache)
+			}
+			if tt.csp != "" && !strings.Contains(r.header.Get("Content-Security-Policy"), tt.csp) {
+				t.Errorf("got CSP %q, want it to contain %q", r.header.Get("Content-Security-Policy"), tt.csp)
+			}
+			if r.header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Error("X-Content-Type-Options: nosniff missing")
+			}
+		})
+	}
+
+	t.Run("docs redirect", func(t *testing.T) {
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := c.Get(a.url + "/docs")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/docs/" {
+			t.Fatalf("got %d to %q, want 301 to /docs/", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
+}
+
+func TestWeb_NotBuilt(t *testing.T) {
+	a := newAPI(t, storetest.OpenSQLite(t), apiOptions{})
+	r := a.req("GET", "/accounts", nil)
+	wantStatus(t, r, http.StatusServiceUnavailable)
+	if !strings.Contains(string(r.body), "make build") {
+		t.Errorf("got %q, want the page to say: run make build", r.body)
+	}
+	// The API works all the same.
+	wantStatus(t, a.req("GET", "/healthz", nil), http.StatusOK)
+}
