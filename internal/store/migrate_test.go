@@ -11,7 +11,7 @@ import (
 func TestMigrate(t *testing.T) {
 	dialects := []struct {
 		name string
-		url  func(t *testing.T) string
+		url  func(t testing.TB) string
 	}{
 		{store.DialectSQLite, storetest.SQLiteURL},
 		{store.DialectPostgres, storetest.PostgresURL},

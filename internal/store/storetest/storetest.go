@@ -30,29 +30,31 @@ func Each(t *testing.T, f func(t *testing.T, s *store.Store)) {
 // than one store. The postgres subtest is skipped or failed, once, as Each says.
 func Dialects(t *testing.T, f func(t *testing.T, open func(*testing.T) *store.Store)) {
 	t.Helper()
-	t.Run(store.DialectSQLite, func(t *testing.T) { f(t, OpenSQLite) })
+	t.Run(store.DialectSQLite, func(t *testing.T) {
+		f(t, func(t *testing.T) *store.Store { return OpenSQLite(t) })
+	})
 	t.Run(store.DialectPostgres, func(t *testing.T) {
 		postgresBase(t)
-		f(t, OpenPostgres)
+		f(t, func(t *testing.T) *store.Store { return OpenPostgres(t) })
 	})
 }
 
 // OpenSQLite returns a migrated store on a new SQLite file under t.TempDir(), closed when the
-// test ends.
-func OpenSQLite(t *testing.T) *store.Store {
+// test (or benchmark) ends.
+func OpenSQLite(t testing.TB) *store.Store {
 	t.Helper()
 	return open(t, SQLiteURL(t))
 }
 
 // OpenPostgres returns a migrated store on a new PostgreSQL schema (see PostgresURL), closed
 // and dropped when the test ends.
-func OpenPostgres(t *testing.T) *store.Store {
+func OpenPostgres(t testing.TB) *store.Store {
 	t.Helper()
 	return open(t, PostgresURL(t))
 }
 
 // SQLiteURL returns the path of a new, not yet created SQLite database under t.TempDir().
-func SQLiteURL(t *testing.T) string {
+func SQLiteURL(t testing.TB) string {
 	t.Helper()
 	return filepath.Join(t.TempDir(), "gatehouse.db")
 }
@@ -61,7 +63,7 @@ func SQLiteURL(t *testing.T) string {
 // whose connections use it (search_path), so tests never see each other's rows; the schema is
 // dropped when the test ends. Without TEST_DATABASE_URL it skips t, or fails it when CI=true. A
 // server that does not answer always fails t.
-func PostgresURL(t *testing.T) string {
+func PostgresURL(t testing.TB) string {
 	t.Helper()
 	base := postgresBase(t)
 	u, err := url.Parse(base)
@@ -96,7 +98,7 @@ func PostgresURL(t *testing.T) string {
 }
 
 // postgresBase returns TEST_DATABASE_URL, or skips t without it (fails it under CI).
-func postgresBase(t *testing.T) string {
+func postgresBase(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv("TEST_DATABASE_URL")
 	if base == "" {
@@ -109,7 +111,7 @@ func postgresBase(t *testing.T) string {
 }
 
 // open opens and migrates databaseURL, closing the store when the test ends.
-func open(t *testing.T, databaseURL string) *store.Store {
+func open(t testing.TB, databaseURL string) *store.Store {
 	t.Helper()
 	s, err := store.Open(t.Context(), databaseURL)
 	if err != nil {
@@ -126,7 +128,7 @@ func open(t *testing.T, databaseURL string) *store.Store {
 	return s
 }
 
-func randomHex(t *testing.T, n int) string {
+func randomHex(t testing.TB, n int) string {
 	t.Helper()
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
