@@ -1,0 +1,185 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/store/storetest"
+)
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+var listening = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)`)
+
+// start runs gatehouse serve on a free port and returns its base URL once /healthz answers.
+// The test fails unless run returns nil after ctx is cancelled (a graceful shutdown).
+func start(t *testing.T, env map[string]string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	getenv := func(k string) string { return env[k] }
+	go func() { done <- run(ctx, []string{"gatehouse", "serve", "-addr", "127.0.0.1:0"}, getenv, out) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run after shutdown: %v", err)
+		}
+	})
+
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			t.Fatalf("run returned early: %v\n%s", err, out)
+		default:
+		}
+		if m := listening.FindStringSubmatch(out.String()); m != nil {
+			if resp, err := http.Get(m[1] + "/healthz"); err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					return m[1]
+				}
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("gatehouse did not become healthy:\n%s", out)
+	return ""
+}
+
+func post(t *testing.T, u, ctype, body string, headers ...string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", u, strings.NewReader(body))
+	req.Header.Set("Content-Type", ctype)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return do(t, req)
+}
+
+func get(t *testing.T, u, access string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", u, nil)
+	req.Header.Set("Authorization", "Bearer "+access)
+	return do(t, req)
+}
+
+func do(t *testing.T, req *http.Request) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return resp.StatusCode, m
+}
+
+// The article's flow against the real server: register, sign in, read the profile.
+func articleFlow(t *testing.T, register, signIn, me string) {
+	t.Helper()
+	status, _ := post(t, register+"/api/auth/register", "application/json",
+		`{"email": "test@example.com", "first_name": "Test", "last_name": "User", "password": "password123"}`)
+	if status != http.StatusCreated {
+		t.Fatalf("register: got %d, want 201", status)
+	}
+	status, tok := post(t, signIn+"/api/auth/token", "application/x-www-form-urlencoded",
+		url.Values{"username": {"test@example.com"}, "password": {"password123"}}.Encode())
+	if status != http.StatusOK {
+		t.Fatalf("token: got %d %v, want 200", status, tok)
+	}
+	status, user := get(t, me+"/api/users/me", tok["access_token"].(string))
+	if status != http.StatusOK || user["first_name"] != "Test" || user["email"] != "test@example.com" {
+		t.Fatalf("me: got %d %v", status, user)
+	}
+}
+
+func TestRun_SQLite(t *testing.T) {
+	base := start(t, map[string]string{
+		"GATEHOUSE_DATABASE_URL": filepath.Join(t.TempDir(), "nested", "gatehouse.db"),
+		"GATEHOUSE_BCRYPT_COST":  "10",
+	})
+	articleFlow(t, base, base, base)
+}
+
+// Two instances behind a load balancer: they start at once on one PostgreSQL database
+// (migrations must not collide), and a token one issues is accepted by the other.
+func TestRun_PostgresTwoInstances(t *testing.T) {
+	dsn := storetest.PostgresURL(t)
+	env := map[string]string{"GATEHOUSE_DATABASE_URL": dsn, "GATEHOUSE_BCRYPT_COST": "10"}
+	urls := make([]string, 2)
+	var wg sync.WaitGroup
+	for i := range urls {
+		wg.Go(func() { urls[i] = start(t, env) })
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	articleFlow(t, urls[0], urls[1], urls[0])
+
+	status, jwks := get(t, urls[1]+"/.well-known/jwks.json", "")
+	if status != http.StatusOK || len(jwks["keys"].([]any)) < 1 {
+		t.Fatalf("jwks: got %d %v", status, jwks)
+	}
+}
+
+func TestRun_Commands(t *testing.T) {
+	ctx := context.Background()
+	getenv := func(string) string { return "" }
+
+	var out bytes.Buffer
+	if err := run(ctx, []string{"gatehouse", "version"}, getenv, &out); err != nil || !strings.HasPrefix(out.String(), "gatehouse ") {
+		t.Errorf("version: got %q, %v", out.String(), err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"gatehouse", "openapi"}, getenv, &out); err != nil || !json.Valid(out.Bytes()) {
+		t.Errorf("openapi: got invalid JSON, %v", err)
+	}
+	if err := run(ctx, []string{"gatehouse", "frobnicate"}, getenv, io.Discard); err == nil {
+		t.Error("unknown command: got nil error")
+	}
+	bad := func(k string) string { return map[string]string{"GATEHOUSE_BCRYPT_COST": "4"}[k] }
+	if err := run(ctx, []string{"gatehouse", "serve"}, bad, io.Discard); err == nil || !strings.Contains(err.Error(), "GATEHOUSE_BCRYPT_COST") {
+		t.Errorf("cost 4: got %v, want an error naming GATEHOUSE_BCRYPT_COST", err)
+	}
+
+	db := filepath.Join(t.TempDir(), "g.db")
+	env := func(k string) string { return map[string]string{"GATEHOUSE_DATABASE_URL": db}[k] }
+	out.Reset()
+	if err := run(ctx, []string{"gatehouse", "migrate"}, env, &out); err != nil || !strings.Contains(out.String(), "migrations applied") {
+		t.Errorf("migrate: got %q, %v", out.String(), err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"gatehouse", "rotate-key"}, env, &out); err != nil || !strings.Contains(out.String(), "signing key rotated") {
+		t.Errorf("rotate-key: got %q, %v", out.String(), err)
+	}
+}
