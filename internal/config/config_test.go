@@ -2,6 +2,7 @@ package config
 
 import (
 	"io"
+	"os"
 	"net/netip"
 	"strings"
 	"testing"
@@ -79,5 +80,24 @@ func TestLoad_Invalid(t *testing.T) {
 func TestLoad_UnknownFlag(t *testing.T) {
 	if _, err := Load(env(nil), []string{"-nope"}, io.Discard); err == nil {
 		t.Fatal("got nil error for an unknown flag")
+	}
+}
+
+// The README's configuration table must name every setting with its flag and default.
+func TestREADME_ListsEverySetting(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	for _, s := range Settings {
+		def := "`" + s.def + "`"
+		if s.def == "" {
+			def = "(none)"
+		}
+		row := "| `" + s.env + "` | `-" + s.flag + "` | " + def + " |"
+		if !strings.Contains(readme, row) {
+			t.Errorf("README lacks the row starting %q", row)
+		}
 	}
 }
