@@ -1,0 +1,59 @@
+# Gatehouse: `make run` builds everything and starts it on SQLite at http://localhost:8000;
+# `make test` runs every test. Both install what they need.
+
+# Go 1.26.8 has known net/http and TLS vulnerabilities; build with the patched toolchain,
+# which the go command fetches from the module proxy.
+export GOTOOLCHAIN := go1.27.3
+
+GO      ?= go
+BIN     := bin/gatehouse
+# Our packages, named so that Go code shipped inside web/node_modules is never built or vetted.
+GO_PKGS := ./cmd/... ./internal/... ./web
+WEB_SRC := $(shell find web/src web/public web/index.html web/package.json web/vite.config.ts -type f 2>/dev/null)
+
+.PHONY: all build run test test-go test-web test-e2e web-deps chromium openapi-types clean
+
+all: build
+
+## build: the gatehouse binary with the web app embedded
+build: web/dist/index.html
+	$(GO) build -trimpath -o $(BIN) ./cmd/gatehouse
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+web-deps: web/node_modules/.package-lock.json
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
+	cd web && npm run build
+
+## run: build, then serve on SQLite at http://localhost:8000
+run: build
+	./$(BIN) serve
+
+## test: vet and every test (Go with the race detector, web unit tests, browser tests)
+test: test-go test-web test-e2e
+
+test-go:
+	$(GO) vet $(GO_PKGS)
+	$(GO) test -race -count=1 $(GO_PKGS)
+
+test-web: web-deps
+	cd web && npm run typecheck && npm run lint && npm test
+
+test-e2e: build chromium
+	cd web && GATEHOUSE_BIN=$(CURDIR)/$(BIN) npm run test:e2e
+
+## chromium: Debian's Chromium for the browser tests (browsers cannot be downloaded here)
+chromium:
+	@test -x /usr/bin/chromium || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+## openapi-types: regenerate the web app's API types from the server's OpenAPI document
+openapi-types: web-deps
+	$(GO) run ./cmd/gatehouse openapi > web/openapi.json
+	cd web && npm run gen:api
+
+clean:
+	rm -rf bin web/dist/assets web/dist/index.html web/dist/docs
