@@ -39,7 +39,8 @@ type UserStore interface {
 
 // SessionStore keeps sessions and their refresh tokens.
 type SessionStore interface {
-	// CreateSession inserts s and its first refresh token in one transaction.
+	// CreateSession inserts s and its first refresh token in one transaction. It returns
+	// ErrUserNotFound if the user is gone (deleted while signing in).
 	CreateSession(ctx context.Context, s *Session, first *RefreshToken) error
 	// FindSession returns ErrSessionNotFound if there is no such session; an expired session
 	// is still returned: the caller compares ExpiresAt.
@@ -58,7 +59,8 @@ type SessionStore interface {
 	// one transaction. It returns false, and changes nothing, if the old token was already
 	// rotated or is gone: of two concurrent rotations exactly one returns true.
 	RotateRefreshToken(ctx context.Context, oldSelector string, next *RefreshToken, now time.Time, ip, userAgent string) (bool, error)
-	// DeleteExpired deletes sessions that expired before now and returns how many.
+	// DeleteExpired deletes sessions that expired before now, and refresh tokens (rotated
+	// ones included) that expired before now, and returns how many sessions it deleted.
 	DeleteExpired(ctx context.Context, now time.Time) (int, error)
 }
 
@@ -68,7 +70,8 @@ type EmailAccountStore interface {
 	// ListEmailAccounts returns the user's accounts, oldest first.
 	ListEmailAccounts(ctx context.Context, userID uuid.UUID) ([]EmailAccount, error)
 	// CreateEmailAccount inserts a. It returns ErrEmailAccountExists if the user has already
-	// connected a.EmailAddress (decided by a unique index).
+	// connected a.EmailAddress (decided by a unique index), and ErrUserNotFound if the user is
+	// gone.
 	CreateEmailAccount(ctx context.Context, a *EmailAccount) error
 	// FindEmailAccount returns ErrEmailAccountNotFound if the user has no such account.
 	FindEmailAccount(ctx context.Context, userID, id uuid.UUID) (*EmailAccount, error)

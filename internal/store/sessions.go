@@ -100,12 +100,20 @@ func (s *Store) DeleteOtherSessions(ctx context.Context, userID, keep uuid.UUID)
 }
 
 // DeleteExpired deletes sessions that expired before now, with their refresh tokens, and
-// returns how many sessions went.
+// every other refresh token that expired before now, and returns how many sessions went.
+// Rotated tokens are kept until they expire, for reuse detection; after that a reuse fails
+// anyway, so they would only pile up.
 func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int, error) {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1`, timeValue{now})
 	if err != nil {
 		return 0, fmt.Errorf("delete expired sessions: %w", err)
 	}
 	n, err := rowsAffected(res)
-	return n, wrap("delete expired sessions", err)
+	if err != nil {
+		return 0, wrap("delete expired sessions", err)
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM refresh_tokens WHERE expires_at < $1`, timeValue{now}); err != nil {
+		return 0, fmt.Errorf("delete expired refresh tokens: %w", err)
+	}
+	return n, nil
 }

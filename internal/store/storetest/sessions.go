@@ -131,6 +131,12 @@ func testDeleteExpired(t *testing.T, s *store.Store) {
 	newSession(t, s, u.ID, t0, now.Add(-time.Hour))
 	atNow, _ := newSession(t, s, u.ID, t0, now) // not before now
 	live, _ := newSession(t, s, u.ID, t0, now.Add(time.Hour))
+	// A live session whose first token expired after it was rotated: that token goes too.
+	rotated, spent := newSession(t, s, u.ID, t0, now.Add(-time.Minute))
+	fresh := newToken(t, rotated.ID, now.Add(time.Hour))
+	if ok, err := s.RotateRefreshToken(t.Context(), spent.Selector, fresh, t0, "ip", "ua"); !ok || err != nil {
+		t.Fatalf("RotateRefreshToken: got %v, %v, want true, nil", ok, err)
+	}
 
 	n, err := s.DeleteExpired(t.Context(), now)
 	must(t, "DeleteExpired", err)
@@ -140,6 +146,9 @@ func testDeleteExpired(t *testing.T, s *store.Store) {
 	wantErr(t, "FindRefreshToken(expired)", errOnly(s.FindRefreshToken(t.Context(), goneTok.Selector)), auth.ErrRefreshTokenNotFound)
 	must(t, "FindSession(expiring now)", errOnly(s.FindSession(t.Context(), atNow.ID)))
 	must(t, "FindSession(live)", errOnly(s.FindSession(t.Context(), live.ID)))
+	must(t, "FindSession(rotated)", errOnly(s.FindSession(t.Context(), rotated.ID)))
+	must(t, "FindRefreshToken(fresh)", errOnly(s.FindRefreshToken(t.Context(), fresh.Selector)))
+	wantErr(t, "FindRefreshToken(spent)", errOnly(s.FindRefreshToken(t.Context(), spent.Selector)), auth.ErrRefreshTokenNotFound)
 }
 
 func testFindRefreshToken(t *testing.T, s *store.Store) {
