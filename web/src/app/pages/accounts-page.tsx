@@ -1,0 +1,50 @@
+import { useState } from 'react';
+import { AppShell } from '../../components/app-shell';
+import { useAuth } from '../../features/auth/auth-context';
+import { EmailAccountsCard } from '../../features/email-accounts/email-accounts-card';
+import { ChangePasswordCard } from '../../features/profile/change-password-card';
+import { DeleteAccountCard } from '../../features/profile/delete-account-card';
+import { ProfileCard } from '../../features/profile/profile-card';
+import { SessionsCard } from '../../features/sessions/sessions-card';
+import styles from './pages.module.css';
+import { useDocumentTitle } from '../../lib/use-document-title';
+
+/** AccountsPage is the /accounts dashboard; RequireAuth guarantees a signed-in user. */
+export function AccountsPage() {
+  useDocumentTitle('Your accounts');
+  const { user, signOut, updateUser, endSession } = useAuth();
+  const [signingOut, setSigningOut] = useState(false);
+  // Changing the password signs out the other sessions; remount the list to show that.
+  const [sessionsVersion, setSessionsVersion] = useState(0);
+  if (user === null) return null;
+
+  return (
+    <AppShell
+      userName={`${user.first_name} ${user.last_name}`}
+      userEmail={user.email}
+      signingOut={signingOut}
+      onSignOut={() => {
+        setSigningOut(true);
+        void signOut();
+      }}
+    >
+      <div className={styles.intro}>
+        <h1 className={styles.greeting} tabIndex={-1}>
+          Welcome, {user.first_name}
+        </h1>
+        <p className={styles.lede}>Manage your connected inboxes, your profile and where you're signed in.</p>
+      </div>
+      <div className={styles.grid}>
+        <div className={styles.column}>
+          <EmailAccountsCard />
+          <SessionsCard key={sessionsVersion} />
+        </div>
+        <div className={styles.column}>
+          <ProfileCard user={user} onUpdated={updateUser} />
+          <ChangePasswordCard onChanged={() => setSessionsVersion((v) => v + 1)} />
+          <DeleteAccountCard onDeleted={() => endSession('deleted')} />
+        </div>
+      </div>
+    </AppShell>
+  );
+}

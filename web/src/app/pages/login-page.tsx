@@ -1,0 +1,41 @@
+import { Link, useSearchParams } from 'react-router';
+import { Alert } from '../../components/alert';
+import { AuthLayout } from '../../components/auth-layout';
+import { useAuth, type SignedOutReason } from '../../features/auth/auth-context';
+import { LoginForm } from '../../features/auth/login-form';
+import styles from './pages.module.css';
+import { useDocumentTitle } from '../../lib/use-document-title';
+
+const notices: Record<Exclude<SignedOutReason, 'none'>, { tone: 'success' | 'warning'; text: string }> = {
+  'signed-out': { tone: 'success', text: 'You have signed out.' },
+  expired: { tone: 'warning', text: 'Your session has ended. Please sign in again.' },
+  deleted: { tone: 'success', text: 'Your account has been deleted. Thank you for using Gatehouse.' },
+};
+
+/** LoginPage is /auth/login; after signing in the guard sends the user to ?next= or /accounts. */
+export function LoginPage() {
+  useDocumentTitle('Sign in');
+  const [params] = useSearchParams();
+  const { signedOutReason } = useAuth();
+  const next = params.get('next');
+  const notice = signedOutReason === 'none' ? null : notices[signedOutReason];
+  return (
+    <AuthLayout
+      title="Sign in"
+      subtitle={next ? 'Sign in to continue to the page you asked for.' : 'Welcome back. Sign in to your Gatehouse account.'}
+      footer={
+        <>
+          New to Gatehouse?{' '}
+          <Link to={next ? `/auth/register?next=${encodeURIComponent(next)}` : '/auth/register'}>Create an account</Link>
+        </>
+      }
+    >
+      {notice ? (
+        <div className={styles.notice}>
+          <Alert tone={notice.tone}>{notice.text}</Alert>
+        </div>
+      ) : null}
+      <LoginForm />
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,29 @@
+import { useEffect, useRef } from 'react';
+import { Outlet, useLocation } from 'react-router';
+
+/**
+ * RootLayout moves focus to the new page's heading after each client-side navigation, so
+ * screen-reader and keyboard users start at the top of the page they just opened, as they
+ * would after a full page load.
+ */
+export function RootLayout() {
+  const { pathname } = useLocation();
+  const first = useRef(true);
+
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    // The page may still be loading its code; wait a frame for its heading to exist.
+    const frame = requestAnimationFrame(() => {
+      const heading = document.querySelector<HTMLElement>('main h1');
+      if (heading === null) return;
+      if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+      heading.focus({ preventScroll: false });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [pathname]);
+
+  return <Outlet />;
+}

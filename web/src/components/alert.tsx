@@ -1,0 +1,31 @@
+import type { ReactNode } from 'react';
+import styles from './alert.module.css';
+import { AlertIcon, CheckCircleIcon, InfoIcon } from './icons';
+
+export type AlertTone = 'error' | 'success' | 'info' | 'warning';
+
+export interface AlertProps {
+  tone?: AlertTone;
+  title?: string;
+  children: ReactNode;
+  /** E.g. a "Try again" button, shown after the message. */
+  action?: ReactNode;
+}
+
+/**
+ * Alert is a message box. Errors use role="alert" so screen readers announce them at once;
+ * the other tones use role="status", which waits for a pause.
+ */
+export function Alert({ tone = 'info', title, children, action }: AlertProps) {
+  const Icon = tone === 'success' ? CheckCircleIcon : tone === 'info' ? InfoIcon : AlertIcon;
+  return (
+    <div className={`${styles.alert} ${styles[tone]}`} role={tone === 'error' ? 'alert' : 'status'}>
+      <Icon size={18} className={styles.icon} />
+      <div className={styles.body}>
+        {title ? <p className={styles.title}>{title}</p> : null}
+        <div className={styles.message}>{children}</div>
+      </div>
+      {action ? <div className={styles.action}>{action}</div> : null}
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref } from 'react';
+import styles from './field.module.css';
+import { AlertIcon } from './icons';
+
+export interface CheckboxFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'type'> {
+  label: ReactNode;
+  error?: string | null;
+  ref?: Ref<HTMLInputElement>;
+}
+
+/** CheckboxField is a checkbox with its label beside it and an optional error below. */
+export function CheckboxField({ label, error, ref, ...input }: CheckboxFieldProps) {
+  const id = useId();
+  const errorId = `${id}-error`;
+  return (
+    <div className={styles.field}>
+      <label className={styles.checkbox} htmlFor={id}>
+        <input
+          ref={ref}
+          id={id}
+          type="checkbox"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errorId : undefined}
+          {...input}
+        />
+        <span>{label}</span>
+      </label>
+      {error ? (
+        <p id={errorId} className={styles.error}>
+          <AlertIcon size={15} />
+          <span>{error}</span>
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref } from 'react';
+import styles from './field.module.css';
+import { AlertIcon } from './icons';
+
+export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
+  /** The visible label; it is also the input's accessible name. */
+  label: string;
+  /** Shown under the input in red and linked with aria-describedby; marks the input invalid. */
+  error?: string | null;
+  /** Help shown under the input, also linked with aria-describedby. */
+  hint?: ReactNode;
+  /** Adds "(optional)" after the label, outside the accessible name. */
+  optional?: boolean;
+  ref?: Ref<HTMLInputElement>;
+}
+
+/** TextField is a labelled input with its hint and its error message wired for assistive technology. */
+export function TextField({ label, error, hint, optional = false, className, ref, ...input }: TextFieldProps) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ') || undefined;
+
+  return (
+    <div className={[styles.field, className ?? ''].filter(Boolean).join(' ')}>
+      <label htmlFor={id} className={styles.label}>
+        {label}
+        {optional ? <span className={styles.optional} aria-hidden="true"> (optional)</span> : null}
+      </label>
+      <input
+        ref={ref}
+        id={id}
+        className={styles.control}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...input}
+      />
+      {hint ? (
+        <p id={hintId} className={styles.hint}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={errorId} className={styles.error}>
+          <AlertIcon size={15} />
+          <span>{error}</span>
+        </p>
+      ) : null}
+    </div>
+  );
+}

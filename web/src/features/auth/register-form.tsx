@@ -1,0 +1,91 @@
+import { Alert } from '../../components/alert';
+import { Button } from '../../components/button';
+import { TextField } from '../../components/text-field';
+import { formErrorsFrom } from '../../lib/form-errors';
+import { useForm } from '../../lib/use-form';
+import { confirmationError, emailError, limits, newPasswordError, requiredTextError } from '../../lib/validation';
+import { useAuth } from './auth-context';
+import styles from './auth-form.module.css';
+
+const fields = ['email', 'first_name', 'last_name', 'password', 'confirm_password'] as const;
+type Field = (typeof fields)[number];
+
+const initial: Record<Field, string> = { email: '', first_name: '', last_name: '', password: '', confirm_password: '' };
+
+/** validateRegistration applies the server's rules, plus the confirmation, before anything is sent. */
+export function validateRegistration(values: Record<Field, string>): Partial<Record<Field, string>> {
+  const errors: Partial<Record<Field, string>> = {};
+  const checks: [Field, string | null][] = [
+    ['email', emailError(values.email)],
+    ['first_name', requiredTextError(values.first_name, 'first name')],
+    ['last_name', requiredTextError(values.last_name, 'last name')],
+    ['password', newPasswordError(values.password)],
+    ['confirm_password', confirmationError(values.password, values.confirm_password)],
+  ];
+  for (const [field, message] of checks) if (message !== null) errors[field] = message;
+  return errors;
+}
+
+const toErrors = (error: unknown) => formErrorsFrom<Field>(error, fields, { email_taken: 'email' });
+
+/**
+ * RegisterForm creates an account and signs in with it (the article's flow); the page's
+ * guard then takes the new user to /accounts.
+ */
+export function RegisterForm() {
+  const { register } = useAuth();
+  const form = useForm<Field>({
+    fields,
+    initial,
+    validate: validateRegistration,
+    toErrors,
+    submit: (values) =>
+      register({
+        email: values.email.trim(),
+        first_name: values.first_name.trim(),
+        last_name: values.last_name.trim(),
+        password: values.password,
+      }),
+  });
+
+  return (
+    <form className={styles.form} onSubmit={form.onSubmit} noValidate aria-label="Create account">
+      {form.formError ? <Alert tone="error">{form.formError}</Alert> : null}
+      <TextField label="Email" type="email" autoComplete="email" inputMode="email" required {...form.field('email')} />
+      <div className={styles.row}>
+        <TextField
+          label="First name"
+          autoComplete="given-name"
+          required
+          maxLength={limits.nameMaxLength}
+          {...form.field('first_name')}
+        />
+        <TextField
+          label="Last name"
+          autoComplete="family-name"
+          required
+          maxLength={limits.nameMaxLength}
+          {...form.field('last_name')}
+        />
+      </div>
+      <TextField
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint={`At least ${limits.passwordMinLength} characters.`}
+        {...form.field('password')}
+      />
+      <TextField
+        label="Confirm password"
+        type="password"
+        autoComplete="new-password"
+        required
+        {...form.field('confirm_password')}
+      />
+      <Button type="submit" variant="primary" fullWidth pending={form.pending} pendingLabel="Creating account…">
+        Create account
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,32 @@
+import { Navigate, Outlet, useLocation, useSearchParams } from 'react-router';
+import { PageStatus } from '../../components/spinner';
+import { useAuth } from './auth-context';
+import { safeNext } from './safe-next';
+
+/**
+ * RequireAuth shows its child routes to signed-in users only. Anyone else goes to sign-in with
+ * ?next= set to where they were going, unless they just chose to sign out.
+ */
+export function RequireAuth() {
+  const { status, signedOutReason } = useAuth();
+  const location = useLocation();
+  if (status === 'loading') return <PageStatus label="Loading your account…" />;
+  if (status === 'anonymous') {
+    const wanted = `${location.pathname}${location.search}${location.hash}`;
+    const chose = signedOutReason === 'signed-out' || signedOutReason === 'deleted';
+    return <Navigate to={chose ? '/auth/login' : `/auth/login?next=${encodeURIComponent(wanted)}`} replace />;
+  }
+  return <Outlet />;
+}
+
+/**
+ * GuestOnly shows sign-in and registration to visitors who are not signed in; a signed-in
+ * user goes on to ?next= (when it is a path on this site) or /accounts. The form shows while
+ * the session is still being restored, so the page is usable at once.
+ */
+export function GuestOnly() {
+  const { status } = useAuth();
+  const [params] = useSearchParams();
+  if (status === 'authenticated') return <Navigate to={safeNext(params.get('next'))} replace />;
+  return <Outlet />;
+}

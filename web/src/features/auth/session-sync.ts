@@ -1,0 +1,38 @@
+// Keeps the tabs of one browser in step: signing out in one signs out the others, signing in
+// in one signs in the others, and refreshes never race each other.
+
+/** SessionEvent is what one tab tells the others. */
+export type SessionEvent = 'signed-in' | 'signed-out';
+
+const channelName = 'gatehouse:session';
+
+/** listenToOtherTabs calls onEvent for each event another tab announces; returns a stop function. */
+export function listenToOtherTabs(onEvent: (event: SessionEvent) => void): () => void {
+  if (typeof BroadcastChannel === 'undefined') return () => {};
+  const channel = new BroadcastChannel(channelName);
+  channel.onmessage = (message: MessageEvent<unknown>) => {
+    if (message.data === 'signed-in' || message.data === 'signed-out') onEvent(message.data);
+  };
+  return () => channel.close();
+}
+
+/** tellOtherTabs announces an event to every other tab of this origin. */
+export function tellOtherTabs(event: SessionEvent): void {
+  if (typeof BroadcastChannel === 'undefined') return;
+  const channel = new BroadcastChannel(channelName);
+  channel.postMessage(event);
+  channel.close();
+}
+
+/**
+ * oneTabAtATime runs task while holding a lock shared by this origin's tabs (the Web Locks
+ * API), so two tabs never present the same refresh cookie at once. Where the API is missing it
+ * just runs the task; the server's grace window then covers the race.
+ */
+export function oneTabAtATime<T>(task: () => Promise<T>): Promise<T> {
+  if (typeof navigator === 'undefined' || !('locks' in navigator)) return task();
+  const locks = navigator.locks;
+  return new Promise<T>((resolve, reject) => {
+    locks.request('gatehouse:refresh', () => task().then(resolve, reject)).catch(reject);
+  });
+}

@@ -1,0 +1,134 @@
+// @vitest-environment node
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeApi, json, noContent } from '../test/fake-api';
+import { api, ApiError, bindSession, NetworkError, toApiError } from './api-client';
+
+describe('toApiError', () => {
+  it('uses a string detail as the message and keeps the code', () => {
+    const error = toApiError(400, { detail: 'User with this email already exists', code: 'email_taken' });
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(400);
+    expect(error.code).toBe('email_taken');
+    expect(error.message).toBe('User with this email already exists.');
+    expect(error.fieldErrors).toEqual([]);
+  });
+
+  it('maps each item of a list detail to the field its loc names', () => {
+    const error = toApiError(422, {
+      detail: [
+        { loc: ['body', 'email'], msg: 'value is not a valid email address', type: 'value_error.email' },
+        { loc: ['body', 'first_name'], msg: 'field required', type: 'value_error.missing' },
+        { loc: ['body', 'password'], msg: 'ensure this value has at least 8 characters', type: 'value_error.any_str.min_length' },
+      ],
+      code: 'invalid_input',
+    });
+    expect(error.code).toBe('invalid_input');
+    expect(error.message).toBe('Some fields need your attention.');
+    expect(error.message).not.toContain('[object Object]');
+    expect(error.fieldErrors).toEqual([
+      { field: 'email', message: 'Enter a valid email address.', type: 'value_error.email' },
+      { field: 'first_name', message: 'This field is required.', type: 'value_error.missing' },
+      { field: 'password', message: 'Ensure this value has at least 8 characters.', type: 'value_error.any_str.min_length' },
+    ]);
+  });
+
+  it('uses a body-level validation item as the message', () => {
+    const error = toApiError(422, { detail: [{ loc: ['body'], msg: 'invalid JSON', type: 'value_error.jsondecode' }] });
+    expect(error.message).toBe('Invalid JSON.');
+    expect(error.fieldErrors).toHaveLength(1);
+  });
+
+  it.each([
+    [500, '<html>Bad gateway</html>', 'Something went wrong on our side. Please try again.'],
+    [429, undefined, 'Too many attempts. Please wait a moment and try again.'],
+    [418, { detail: '' }, 'The request failed (418). Please try again.'],
+    [400, { detail: { nested: true } }, 'The request failed (400). Please try again.'],
+  ])('falls back to a sentence for status %i with an unusable body', (status, body, message) => {
+    expect(toApiError(status, body).message).toBe(message);
+  });
+});
+
+describe('request', () => {
+  let unbind: (() => void) | undefined;
+  afterEach(() => unbind?.());
+
+  it('sends JSON with the session cookie and returns the body', async () => {
+    const server = fakeApi({ 'POST /api/auth/register': json(201, { message: 'User registered successfully' }) });
+    const answer = await api.post('/api/auth/register', {
+      auth: false,
+      json: { email: 'a@example.com', first_name: 'A', last_name: 'B', password: 'secret-pass' },
+    });
+    expect(answer).toEqual({ message: 'User registered successfully' });
+    const [call] = server.requests;
+    expect(call?.headers.get('Content-Type')).toBe('application/json');
+    expect(call?.headers.get('Authorization')).toBeNull();
+    expect(call?.credentials).toBe('same-origin');
+    expect(JSON.parse(call?.body ?? '')).toEqual({ email: 'a@example.com', first_name: 'A', last_name: 'B', password: 'secret-pass' });
+  });
+
+  it('sends forms url-encoded', async () => {
+    const server = fakeApi({ 'POST /api/auth/session': json(200, { access_token: 't', token_type: 'bearer', expires_in: 900 }) });
+    await api.post('/api/auth/session', { auth: false, form: { username: 'a+b@example.com', password: 'p&ss word' } });
+    expect(server.requests[0]?.headers.get('Content-Type')).toBe('application/x-www-form-urlencoded');
+    expect(server.requests[0]?.body).toBe('username=a%2Bb%40example.com&password=p%26ss+word');
+  });
+
+  it('fills and encodes path parameters and resolves a 204 to undefined', async () => {
+    const server = fakeApi({ 'DELETE /api/email-accounts/a%2Fb': noContent() });
+    await expect(api.delete('/api/email-accounts/{id}', { params: { id: 'a/b' } })).resolves.toBeUndefined();
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('adds the bearer token from the bound session', async () => {
+    const server = fakeApi({ 'GET /api/email-accounts': json(200, []) });
+    unbind = bindSession({ accessToken: () => 'tok', refresh: () => Promise.resolve(null), expired: vi.fn() });
+    await api.get('/api/email-accounts');
+    expect(server.requests[0]?.headers.get('Authorization')).toBe('Bearer tok');
+  });
+
+  it('refreshes once on a 401 and retries with the new token', async () => {
+    const server = fakeApi({
+      'GET /api/email-accounts': [json(401, { detail: 'Not authenticated' }), json(200, [])],
+    });
+    const refresh = vi.fn(() => Promise.resolve('fresh'));
+    const expired = vi.fn();
+    unbind = bindSession({ accessToken: () => 'stale', refresh, expired });
+
+    await expect(api.get('/api/email-accounts')).resolves.toEqual([]);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(server.requests.map((r) => r.headers.get('Authorization'))).toEqual(['Bearer stale', 'Bearer fresh']);
+    expect(expired).not.toHaveBeenCalled();
+  });
+
+  it('gives up after one retry and reports the session expired', async () => {
+    const server = fakeApi({ 'GET /api/email-accounts': json(401, { detail: 'Not authenticated' }) });
+    const refresh = vi.fn(() => Promise.resolve('fresh'));
+    const expired = vi.fn();
+    unbind = bindSession({ accessToken: () => 'stale', refresh, expired });
+
+    await expect(api.get('/api/email-accounts')).rejects.toMatchObject({ status: 401, message: 'Not authenticated.' });
+    expect(server.requests).toHaveLength(2);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(expired).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not retry when the refresh finds no session', async () => {
+    const server = fakeApi({ 'GET /api/email-accounts': json(401, { detail: 'Not authenticated' }) });
+    unbind = bindSession({ accessToken: () => 'stale', refresh: () => Promise.resolve(null), expired: vi.fn() });
+    await expect(api.get('/api/email-accounts')).rejects.toBeInstanceOf(ApiError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('never refreshes for calls made without auth', async () => {
+    fakeApi({ 'POST /api/auth/session/refresh': json(401, { detail: 'Refresh token is invalid or expired', code: 'invalid_refresh_token' }) });
+    const refresh = vi.fn(() => Promise.resolve('x'));
+    unbind = bindSession({ accessToken: () => null, refresh, expired: vi.fn() });
+    await expect(api.post('/api/auth/session/refresh', { auth: false })).rejects.toMatchObject({ code: 'invalid_refresh_token' });
+    expect(refresh).not.toHaveBeenCalled();
+  });
+
+  it('turns a failed fetch into a NetworkError', async () => {
+    vi.stubGlobal('fetch', vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))));
+    await expect(api.get('/api/email-accounts')).rejects.toBeInstanceOf(NetworkError);
+  });
+});

@@ -1,0 +1,44 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { confirmationError, emailError, isValidEmail, newPasswordError, requiredTextError } from './validation';
+
+describe('isValidEmail', () => {
+  it.each(['ada@example.com', 'a.b+tag@sub.example.co.uk', 'ÜSER@bücher.de', "o'neil@example.org", '  ada@example.com  '])(
+    'accepts %s',
+    (email) => expect(isValidEmail(email)).toBe(true),
+  );
+  it.each(['', 'ada', 'ada@', '@example.com', 'ada@example', 'a@@example.com', 'a..b@example.com', 'ada@-example.com', 'ada@example.123', 'a b@example.com'])(
+    'rejects %j',
+    (email) => expect(isValidEmail(email)).toBe(false),
+  );
+});
+
+describe('field rules', () => {
+  it('requires an email and explains a bad one', () => {
+    expect(emailError('')).toBe('Enter your email address.');
+    expect(emailError('nope')).toMatch(/valid email/);
+    expect(emailError('ada@example.com')).toBeNull();
+  });
+
+  it('trims names and limits them to 100 characters', () => {
+    expect(requiredTextError('   ', 'first name')).toBe('Enter your first name.');
+    expect(requiredTextError('x'.repeat(100), 'first name')).toBeNull();
+    expect(requiredTextError('x'.repeat(101), 'first name')).toMatch(/at most 100/);
+  });
+
+  it('wants passwords of 8 characters to 72 bytes', () => {
+    expect(newPasswordError('')).toBe('Choose a password.');
+    expect(newPasswordError('1234567')).toMatch(/at least 8/);
+    expect(newPasswordError('12345678')).toBeNull();
+    expect(newPasswordError('a'.repeat(72))).toBeNull();
+    expect(newPasswordError('a'.repeat(73))).toMatch(/too long/);
+    // 25 three-byte characters are 75 bytes: within 72 characters, over 72 bytes.
+    expect(newPasswordError('€'.repeat(25))).toMatch(/too long/);
+  });
+
+  it('checks the confirmation matches', () => {
+    expect(confirmationError('secret-pass', '')).toMatch(/again/);
+    expect(confirmationError('secret-pass', 'secret-pas')).toMatch(/match/);
+    expect(confirmationError('secret-pass', 'secret-pass')).toBeNull();
+  });
+});

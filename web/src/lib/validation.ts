@@ -1,0 +1,77 @@
+// The server's input rules, mirrored so people see mistakes before anything is sent.
+// The server remains the authority: it checks everything again.
+
+/** The limits the server enforces. */
+export const limits = {
+  nameMaxLength: 100,
+  passwordMinLength: 8,
+  /** bcrypt reads no further than 72 bytes, so the server refuses longer passwords. */
+  passwordMaxBytes: 72,
+  emailMaxLength: 254,
+} as const;
+
+const atext = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+$/u;
+const label = /^[\p{L}\p{N}-]+$/u;
+
+/** isValidEmail accepts local@domain.tld the way the server (and pydantic's EmailStr) does. */
+export function isValidEmail(value: string): boolean {
+  const email = value.trim();
+  if (email.length === 0 || email.length > limits.emailMaxLength) return false;
+  const parts = email.split('@');
+  if (parts.length !== 2) return false;
+  const [local = '', domain = ''] = parts;
+  if (local.length === 0 || local.length > 64) return false;
+  if (!local.split('.').every((part) => part !== '' && atext.test(part))) return false;
+  const labels = domain.split('.');
+  if (labels.length < 2) return false;
+  const labelsOk = labels.every(
+    (l) => l !== '' && l.length <= 63 && label.test(l) && !l.startsWith('-') && !l.endsWith('-'),
+  );
+  return labelsOk && !/^\p{Nd}+$/u.test(labels.at(-1) ?? '');
+}
+
+/** charCount counts code points, as the server does (a character outside the BMP counts once). */
+export function charCount(value: string): number {
+  return Array.from(value).length;
+}
+
+/** utf8Length is how many bytes the server will count. */
+export function utf8Length(value: string): number {
+  return new TextEncoder().encode(value).length;
+}
+
+/** emailError says what is wrong with an email address, or null. */
+export function emailError(value: string): string | null {
+  if (value.trim() === '') return 'Enter your email address.';
+  if (!isValidEmail(value)) return 'Enter a valid email address, like name@example.com.';
+  return null;
+}
+
+/** requiredTextError checks a required name-like field (trimmed, 1–100 characters). */
+export function requiredTextError(value: string, what: string): string | null {
+  const trimmed = value.trim();
+  if (trimmed === '') return `Enter your ${what}.`;
+  if (charCount(trimmed) > limits.nameMaxLength) {
+    return `Use at most ${limits.nameMaxLength} characters for your ${what}.`;
+  }
+  return null;
+}
+
+/** newPasswordError checks a password being chosen: at least 8 characters, at most 72 bytes. */
+export function newPasswordError(value: string): string | null {
+  if (value === '') return 'Choose a password.';
+  if (charCount(value) < limits.passwordMinLength) {
+    return `Use at least ${limits.passwordMinLength} characters.`;
+  }
+  if (utf8Length(value) > limits.passwordMaxBytes) {
+    return 'That password is too long. Use at most 72 bytes (about 72 letters, fewer with emoji or accents).';
+  }
+  return null;
+}
+
+/** confirmationError checks that a repeated password matches. */
+export function confirmationError(password: string, confirmation: string): string | null {
+  if (confirmation === '') return 'Enter your password again.';
+  if (confirmation !== password) return "The passwords don't match.";
+  return null;
+}

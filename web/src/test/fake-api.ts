@@ -1,0 +1,80 @@
+import { vi } from 'vitest';
+
+/** RecordedRequest is one call the code under test made. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Headers;
+  body: string | null;
+  credentials: RequestCredentials | undefined;
+}
+
+type Reply = Response | ((request: RecordedRequest) => Response | Promise<Response>);
+
+/** json builds a JSON response, as the server sends it. */
+export function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+}
+
+/** noContent is a 204. */
+export function noContent(): Response {
+  return new Response(null, { status: 204 });
+}
+
+/**
+ * fakeApi replaces fetch with a table of canned answers, keyed "METHOD /path". Each key holds a
+ * queue: answers are used in order and the last one repeats. Unknown routes fail the test loudly.
+ */
+export function fakeApi(routes: Record<string, Reply | Reply[]> = {}) {
+  const queues = new Map<string, Reply[]>(
+    Object.entries(routes).map(([key, reply]) => [key, Array.isArray(reply) ? [...reply] : [reply]]),
+  );
+  const requests: RecordedRequest[] = [];
+
+  const fetchMock = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), 'http://localhost');
+    const recorded: RecordedRequest = {
+      method: (init.method ?? 'GET').toUpperCase(),
+      path: url.pathname,
+      headers: new Headers(init.headers),
+      body: typeof init.body === 'string' ? init.body : null,
+      credentials: init.credentials,
+    };
+    requests.push(recorded);
+    const key = `${recorded.method} ${recorded.path}`;
+    const queue = queues.get(key);
+    if (queue === undefined || queue.length === 0) throw new Error(`fakeApi: no answer for ${key}`);
+    const reply = queue.length > 1 ? queue.shift() : queue[0];
+    if (reply === undefined) throw new Error(`fakeApi: no answer for ${key}`);
+    const response = typeof reply === 'function' ? await reply(recorded) : reply.clone();
+    return response;
+  });
+  vi.stubGlobal('fetch', fetchMock);
+
+  return {
+    requests,
+    /** on sets (or replaces) the answers for a route. */
+    on(key: string, reply: Reply | Reply[]) {
+      queues.set(key, Array.isArray(reply) ? [...reply] : [reply]);
+    },
+    /** calls lists the requests made to a route. */
+    calls(key: string) {
+      return requests.filter((r) => `${r.method} ${r.path}` === key);
+    },
+  };
+}
+
+export const sampleUser = {
+  id: '6f1c1c2e-4e43-4f5a-9d7a-0b4f1c1b2a3d',
+  email: 'ada@example.com',
+  first_name: 'Ada',
+  last_name: 'Lovelace',
+  created_at: '2026-01-10T09:00:00Z',
+  updated_at: '2026-01-10T09:00:00Z',
+};
+
+export function token(access = 'access-1') {
+  return json(200, { access_token: access, token_type: 'bearer', expires_in: 900 });
+}
+
+export const noSession = () => json(401, { detail: 'Refresh token is invalid or expired', code: 'invalid_refresh_token' });
