@@ -6,12 +6,27 @@ export type SessionEvent = 'signed-in' | 'signed-out';
 
 const channelName = 'gatehouse:session';
 
+// A channel hears every other channel object of the same name, this tab's included, so each
+// message says which tab sent it and a tab ignores its own.
+const thisTab = Math.random().toString(36).slice(2) + Date.now().toString(36);
+
+interface Message {
+  event: SessionEvent;
+  from: string;
+}
+
+function isMessage(data: unknown): data is Message {
+  if (typeof data !== 'object' || data === null) return false;
+  const { event, from } = data as Partial<Record<keyof Message, unknown>>;
+  return (event === 'signed-in' || event === 'signed-out') && typeof from === 'string';
+}
+
 /** listenToOtherTabs calls onEvent for each event another tab announces; returns a stop function. */
 export function listenToOtherTabs(onEvent: (event: SessionEvent) => void): () => void {
   if (typeof BroadcastChannel === 'undefined') return () => {};
   const channel = new BroadcastChannel(channelName);
   channel.onmessage = (message: MessageEvent<unknown>) => {
-    if (message.data === 'signed-in' || message.data === 'signed-out') onEvent(message.data);
+    if (isMessage(message.data) && message.data.from !== thisTab) onEvent(message.data.event);
   };
   return () => channel.close();
 }
@@ -20,7 +35,7 @@ export function listenToOtherTabs(onEvent: (event: SessionEvent) => void): () =>
 export function tellOtherTabs(event: SessionEvent): void {
   if (typeof BroadcastChannel === 'undefined') return;
   const channel = new BroadcastChannel(channelName);
-  channel.postMessage(event);
+  channel.postMessage({ event, from: thisTab } satisfies Message);
   channel.close();
 }
 

@@ -1,0 +1,150 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { fakeApi, json, noSession, sampleUser, token } from '../../test/fake-api';
+import { renderRoutes } from '../../test/render';
+import { RegisterForm } from './register-form';
+import { GuestOnly } from './route-guards';
+
+const routes = [
+  { path: '/auth', element: <GuestOnly />, children: [{ path: 'register', element: <RegisterForm /> }] },
+  { path: '/accounts', element: <h1>Accounts</h1> },
+];
+
+async function fill(values: Partial<Record<'Email' | 'First name' | 'Last name' | 'Password' | 'Confirm password', string>>) {
+  for (const [label, value] of Object.entries(values)) {
+    const input = screen.getByLabelText(label);
+    await userEvent.clear(input);
+    if (value !== '') await userEvent.type(input, value);
+  }
+}
+
+const valid = {
+  Email: 'ada@example.com',
+  'First name': 'Ada',
+  'Last name': 'Lovelace',
+  Password: 'analytical-engine',
+  'Confirm password': 'analytical-engine',
+};
+
+function setup() {
+  const server = fakeApi({ 'POST /api/auth/session/refresh': noSession() });
+  renderRoutes(routes, '/auth/register');
+  return server;
+}
+
+describe('RegisterForm', () => {
+  it('has the labelled fields and the Create account button', () => {
+    setup();
+    for (const label of ['Email', 'First name', 'Last name', 'Password', 'Confirm password']) {
+      expect(screen.getByLabelText(label)).toBeInTheDocument();
+    }
+    expect(screen.getByRole('button', { name: 'Create account' })).toBeEnabled();
+  });
+
+  it('checks every field before sending, and focuses the first invalid one', async () => {
+    const server = setup();
+    await fill({ Email: 'not-an-email', 'First name': '', 'Last name': 'Lovelace', Password: 'short', 'Confirm password': 'other' });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+    const email = screen.getByLabelText('Email');
+    expect(email).toHaveFocus();
+    expect(email).toHaveAttribute('aria-invalid', 'true');
+    expect(email).toHaveAccessibleDescription(/valid email address/);
+    expect(screen.getByLabelText('First name')).toHaveAccessibleDescription('Enter your first name.');
+    expect(screen.getByLabelText('Last name')).not.toHaveAttribute('aria-invalid');
+    expect(screen.getByLabelText('Password')).toHaveAccessibleDescription(/Use at least 8 characters/);
+    expect(screen.getByLabelText('Confirm password')).toHaveAccessibleDescription("The passwords don't match.");
+    expect(server.calls('POST /api/auth/register')).toHaveLength(0);
+  });
+
+  it('clears a message as soon as the field is fixed', async () => {
+    setup();
+    await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+    expect(screen.getByLabelText('First name')).toHaveAttribute('aria-invalid', 'true');
+
+    await userEvent.type(screen.getByLabelText('First name'), 'Ada');
+
+    expect(screen.getByLabelText('First name')).not.toHaveAttribute('aria-invalid');
+  });
+
+  it('registers, signs in and goes to /accounts', async () => {
+    const server = setup();
+    server.on('POST /api/auth/register', json(201, { message: 'User registered successfully' }));
+    server.on('POST /api/auth/session', token());
+    server.on('GET /api/users/me', json(200, sampleUser));
+    await fill({ ...valid, 'First name': '  Ada  ' });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+    expect(await screen.findByRole('heading', { name: 'Accounts' })).toBeInTheDocument();
+    expect(JSON.parse(server.calls('POST /api/auth/register')[0]?.body ?? '')).toEqual({
+      email: 'ada@example.com',
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      password: 'analytical-engine',
+    });
+    expect(server.calls('POST /api/auth/session')[0]?.body).toBe('username=ada%40example.com&password=analytical-engine');
+  });
+
+  it('disables the button and shows progress while pending', async () => {
+    const server = setup();
+    let answer: (response: Response) => void = () => {};
+    server.on('POST /api/auth/register', () => new Promise<Response>((resolve) => (answer = resolve)));
+    await fill(valid);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+    const button = screen.getByRole('button', { name: 'Creating account…' });
+    expect(button).toBeDisabled();
+    answer(json(400, { detail: 'User with this email already exists', code: 'email_taken' }));
+    expect(await screen.findByRole('button', { name: 'Create account' })).toBeEnabled();
+  });
+
+  it("shows the server's duplicate-email message under Email", async () => {
+    const server = setup();
+    server.on('POST /api/auth/register', json(400, { detail: 'User with this email already exists', code: 'email_taken' }));
+    await fill(valid);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+    const email = screen.getByLabelText('Email');
+    await waitFor(() => expect(email).toHaveAccessibleDescription('User with this email already exists.'));
+    expect(email).toHaveFocus();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('maps each 422 item to the field its loc names', async () => {
+    const server = setup();
+    server.on(
+      'POST /api/auth/register',
+      json(422, {
+        detail: [
+          { loc: ['body', 'last_name'], msg: 'ensure this value has at most 100 characters', type: 'value_error.any_str.max_length' },
+          { loc: ['body', 'password'], msg: 'ensure this value has at most 72 bytes', type: 'value_error.any_str.max_length' },
+        ],
+        code: 'invalid_input',
+      }),
+    );
+    await fill(valid);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+    await waitFor(() =>
+      expect(screen.getByLabelText('Last name')).toHaveAccessibleDescription('Ensure this value has at most 100 characters.'),
+    );
+    expect(screen.getByLabelText('Password')).toHaveAccessibleDescription(/Ensure this value has at most 72 bytes\./);
+    expect(screen.getByLabelText('Last name')).toHaveFocus();
+  });
+
+  it('shows anything else in a form-level alert', async () => {
+    const server = setup();
+    server.on('POST /api/auth/register', new Response('upstream down', { status: 502 }));
+    await fill(valid);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Something went wrong on our side. Please try again.');
+  });
+});
