@@ -177,7 +177,7 @@ func (s *Service) checkCredentials(ctx context.Context, email, password string) 
 	if err != nil {
 		return nil, fmt.Errorf("find user: %w", err)
 	}
-	ok, err := s.hasher.Verify(u.PasswordHash, password)
+	ok, err := s.verify(u.PasswordHash, password)
 	if err != nil {
 		return nil, fmt.Errorf("verify password of user %s: %w", u.ID, err)
 	}
@@ -185,6 +185,13 @@ func (s *Service) checkCredentials(ctx context.Context, email, password string) 
 		return nil, ErrInvalidCredentials
 	}
 	return u, nil
+}
+
+// verify reports whether password is the one hash was made from. bcrypt reads only the first
+// 72 bytes, so a longer password sharing them would match: it is refused, after the same work.
+func (s *Service) verify(hash, password string) (bool, error) {
+	ok, err := s.hasher.Verify(hash, password)
+	return ok && len(password) <= MaxPasswordBytes, err
 }
 
 // rehash stores a hash at the current cost (passlib's deprecated="auto"). A failure is logged
