@@ -16,7 +16,8 @@ import (
 // Hasher hashes and verifies passwords (internal/password's Bcrypt).
 type Hasher interface {
 	Hash(pw string) (string, error)
-	// Verify reports whether pw matches hash; an error means the hash is malformed.
+	// Verify reports whether pw matches hash; an error means the hash is malformed. A password
+	// longer than the algorithm reads never matches.
 	Verify(hash, pw string) (bool, error)
 	// NeedsRehash reports whether hash was made with other parameters than new hashes get.
 	NeedsRehash(hash string) bool
@@ -177,7 +178,7 @@ func (s *Service) checkCredentials(ctx context.Context, email, password string) 
 	if err != nil {
 		return nil, fmt.Errorf("find user: %w", err)
 	}
-	ok, err := s.verify(u.PasswordHash, password)
+	ok, err := s.hasher.Verify(u.PasswordHash, password)
 	if err != nil {
 		return nil, fmt.Errorf("verify password of user %s: %w", u.ID, err)
 	}
@@ -185,13 +186,6 @@ func (s *Service) checkCredentials(ctx context.Context, email, password string) 
 		return nil, ErrInvalidCredentials
 	}
 	return u, nil
-}
-
-// verify reports whether password is the one hash was made from. bcrypt reads only the first
-// 72 bytes, so a longer password sharing them would match: it is refused, after the same work.
-func (s *Service) verify(hash, password string) (bool, error) {
-	ok, err := s.hasher.Verify(hash, password)
-	return ok && len(password) <= MaxPasswordBytes, err
 }
 
 // rehash stores a hash at the current cost (passlib's deprecated="auto"). A failure is logged

@@ -104,7 +104,7 @@ func (s *Service) confirmPassword(ctx context.Context, p Principal, password str
 	if err != nil {
 		return nil, err
 	}
-	ok, err := s.verify(u.PasswordHash, password)
+	ok, err := s.hasher.Verify(u.PasswordHash, password)
 	if err != nil {
 		return nil, fmt.Errorf("verify password of user %s: %w", u.ID, err)
 	}

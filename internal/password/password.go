@@ -46,12 +46,13 @@ func (b *Bcrypt) Hash(pw string) (string, error) {
 }
 
 // Verify reports whether pw matches hash. A mismatch is (false, nil); an error means the
-// stored hash is malformed.
+// stored hash is malformed. bcrypt reads only the first MaxBytes, so a longer password that
+// shares them would match: it is refused, after the same work.
 func (b *Bcrypt) Verify(hash, pw string) (bool, error) {
 	err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw))
 	switch {
 	case err == nil:
-		return true, nil
+		return len(pw) <= MaxBytes, nil
 	case errors.Is(err, bcrypt.ErrMismatchedHashAndPassword):
 		return false, nil
 	default:

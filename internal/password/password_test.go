@@ -89,6 +89,23 @@ func TestBcrypt_TooLong(t *testing.T) {
 	}
 }
 
+// A password that shares its first 72 bytes with the real one is not it, though bcrypt
+// would say so.
+func TestBcrypt_VerifyPastLimit(t *testing.T) {
+	b := mustBcrypt(t, bcrypt.MinCost)
+	real := strings.Repeat("p", MaxBytes)
+	hash, err := b.Hash(real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := b.Verify(hash, real); !ok {
+		t.Fatal("the 72-byte password does not verify")
+	}
+	if ok, err := b.Verify(hash, real+"anything"); ok || err != nil {
+		t.Fatalf("72 bytes plus more: got (%v, %v), want (false, nil)", ok, err)
+	}
+}
+
 func TestBcrypt_NeedsRehash(t *testing.T) {
 	low := mustBcrypt(t, 4)
 	high := mustBcrypt(t, 5)
