@@ -2,8 +2,8 @@ package config
 
 import (
 	"io"
-	"os"
 	"net/netip"
+	"os"
 	"strings"
 	"testing"
 	"time"
