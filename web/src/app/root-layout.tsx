@@ -11,6 +11,12 @@ export function RootLayout() {
   const first = useRef(true);
 
   useEffect(() => {
+    // Children's effects have run, so the first page's handlers are attached: the app is
+    // interactive. The browser tests read this mark to measure time to interactive.
+    performance.mark('gatehouse:interactive');
+  }, []);
+
+  useEffect(() => {
     if (first.current) {
       first.current = false;
       return;

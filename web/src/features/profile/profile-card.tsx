@@ -80,12 +80,12 @@ export function ProfileCard({ user, onUpdated }: ProfileCardProps) {
           </div>
           <dl className={styles.facts}>
             <div>
-              <dt>Email</dt>
-              <dd>{user.email}</dd>
-            </div>
-            <div>
               <dt>Member since</dt>
               <dd>{formatDate(user.created_at)}</dd>
+            </div>
+            <div>
+              <dt>Last updated</dt>
+              <dd>{formatDate(user.updated_at)}</dd>
             </div>
           </dl>
         </div>

@@ -1,0 +1,147 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, newPerson, registerThroughUi, test } from './fixtures';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** accessibilityViolations runs axe-core's WCAG 2.x A and AA rules on the page as it is. */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return result.violations;
+  });
+  return violations.map((v) => `${v.id} (${v.impact ?? 'n/a'}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** cspErrors collects the page's Content-Security-Policy violations. */
+function watchCsp(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(message.text());
+  });
+  return errors;
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test.describe(`${scheme} mode`, () => {
+    test.use({ colorScheme: scheme });
+
+    test('every page passes axe (WCAG 2.2 AA) and the CSP', async ({ page }) => {
+      const csp = watchCsp(page);
+      await page.goto('/auth/register');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await expect(page.getByLabel('Email', { exact: true })).toBeFocused();
+      expect(await accessibilityViolations(page)).toEqual([]);
+
+      await page.goto('/auth/login');
+      await page.getByLabel('Email', { exact: true }).fill('nobody@example.com');
+      await page.getByLabel('Password', { exact: true }).fill('wrong-password');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await expect(page.getByRole('alert')).toBeVisible();
+      expect(await accessibilityViolations(page)).toEqual([]);
+
+      await registerThroughUi(page, newPerson());
+      const form = page.getByRole('form', { name: 'Connect an email account' });
+      await form.getByLabel('Email address').fill('ada@work.example');
+      await form.getByLabel('Display name').fill('Work');
+      await form.getByRole('button', { name: 'Add account' }).click();
+      await expect(page.getByRole('list', { name: 'Connected email accounts' })).toBeVisible();
+      await expect(page.getByRole('list', { name: 'Signed-in devices' })).toBeVisible();
+      await page.getByRole('button', { name: 'Remove ada@work.example' }).click();
+      await page.getByRole('button', { name: 'Delete account…' }).click();
+      expect(await accessibilityViolations(page)).toEqual([]);
+
+      expect(csp).toEqual([]);
+    });
+  });
+}
+
+test('registering works with the keyboard alone, with visible focus', async ({ page }) => {
+  const person = newPerson('Keys');
+  await page.goto('/auth/register');
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Email', { exact: true })).toBeFocused();
+  const outline = await page
+    .getByLabel('Email', { exact: true })
+    .evaluate((el) => getComputedStyle(el).boxShadow + getComputedStyle(el).outlineStyle);
+  expect(outline).not.toBe('nonenone');
+
+  await page.keyboard.type(person.email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(person.firstName);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(person.lastName);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(person.password);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(person.password);
+  await page.keyboard.press('Enter');
+
+  await expect(page).toHaveURL(/\/accounts$/);
+  await expect(page.getByRole('heading', { name: `Welcome, ${person.firstName}` })).toBeFocused();
+  // On a fresh load of the dashboard the skip link is the first stop, and it skips the header.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: `Welcome, ${person.firstName}` })).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('main').getByLabel('Email address')).toBeFocused();
+});
+
+test('the API reference at /docs loads under the CSP', async ({ page }) => {
+  const csp = watchCsp(page);
+  await page.goto('/docs/');
+  await expect(page.getByRole('heading', { name: /Gatehouse/ }).first()).toBeVisible();
+  await expect(page.getByText('/api/auth/register').first()).toBeVisible();
+  expect(csp).toEqual([]);
+});
+
+test('the register page becomes interactive quickly', async ({ browser, baseURL }) => {
+  const runs: { interactive: number; fcp: number; domContentLoaded: number; load: number }[] = [];
+  for (let i = 0; i < 5; i++) {
+    // A fresh context each time: a cold cache, as for a first visit.
+    const context = await browser.newContext({ baseURL });
+    const page = await context.newPage();
+    await page.goto('/auth/register');
+    await expect(page.getByRole('button', { name: 'Create account' })).toBeEnabled();
+    runs.push(
+      await page.evaluate(() => {
+        const [nav] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+        const [mark] = performance.getEntriesByName('gatehouse:interactive');
+        const [fcp] = performance.getEntriesByName('first-contentful-paint');
+        return {
+          interactive: Math.round(mark?.startTime ?? -1),
+          fcp: Math.round(fcp?.startTime ?? -1),
+          domContentLoaded: Math.round(nav?.domContentLoadedEventEnd ?? -1),
+          load: Math.round(nav?.loadEventEnd ?? -1),
+        };
+      }),
+    );
+    await context.close();
+  }
+  const median = (key: keyof (typeof runs)[number]) => [...runs].map((r) => r[key]).sort((a, b) => a - b)[2] ?? -1;
+  const summary = {
+    runs,
+    median: { interactive: median('interactive'), fcp: median('fcp'), domContentLoaded: median('domContentLoaded'), load: median('load') },
+  };
+  const out = join(dirname(test.info().config.configFile ?? '.'), 'test-results', 'register-page-timing.json');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(summary, null, 2));
+  console.log(`register page interactive after ${summary.median.interactive} ms (median of 5 cold loads); FCP ${summary.median.fcp} ms`);
+  expect(summary.median.interactive).toBeGreaterThan(0);
+  // A guard against regressions, loose enough for a busy 2-core CI machine.
+  expect(summary.median.interactive).toBeLessThan(5_000);
+});
