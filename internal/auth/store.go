@@ -26,9 +26,14 @@ type UserStore interface {
 	FindUserByID(ctx context.Context, id uuid.UUID) (*User, error)
 	// FindUserByEmail looks up a normalised email. It returns ErrUserNotFound if none matches.
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
-	// UpdateUser saves u's names, password hash and UpdatedAt. It returns ErrUserNotFound if
-	// the user is gone.
+	// UpdateUser saves u's names and UpdatedAt, and nothing else: a profile edit must never
+	// write back a password hash read before a concurrent password change. It returns
+	// ErrUserNotFound if the user is gone.
 	UpdateUser(ctx context.Context, u *User) error
+	// UpdatePasswordHash replaces the hash only if it is still oldHash (a rehash at sign-in). It
+	// returns ErrCredentialsChanged if the password changed meanwhile, ErrUserNotFound if the
+	// user is gone.
+	UpdatePasswordHash(ctx context.Context, userID uuid.UUID, oldHash, newHash string) error
 	// ChangePassword saves a new password hash and, in the same transaction, deletes every
 	// session of the user but keepSession. It returns ErrUserNotFound if the user is gone.
 	ChangePassword(ctx context.Context, userID uuid.UUID, hash string, now time.Time, keepSession uuid.UUID) error
@@ -39,9 +44,11 @@ type UserStore interface {
 
 // SessionStore keeps sessions and their refresh tokens.
 type SessionStore interface {
-	// CreateSession inserts s and its first refresh token in one transaction. It returns
-	// ErrUserNotFound if the user is gone (deleted while signing in).
-	CreateSession(ctx context.Context, s *Session, first *RefreshToken) error
+	// CreateSession inserts s and its first refresh token in one transaction, but only if the
+	// user's password hash is still checkedHash, the one the sign-in verified: a password
+	// change that lands while a sign-in is hashing must not leave that sign-in a session. It
+	// returns ErrCredentialsChanged if the hash differs, ErrUserNotFound if the user is gone.
+	CreateSession(ctx context.Context, s *Session, first *RefreshToken, checkedHash string) error
 	// FindSession returns ErrSessionNotFound if there is no such session; an expired session
 	// is still returned: the caller compares ExpiresAt.
 	FindSession(ctx context.Context, id uuid.UUID) (*Session, error)
@@ -55,9 +62,11 @@ type SessionStore interface {
 	// FindRefreshToken returns ErrRefreshTokenNotFound if no token has this selector.
 	FindRefreshToken(ctx context.Context, selector string) (*RefreshToken, error)
 	// RotateRefreshToken marks the token with oldSelector rotated at now, inserts next and
-	// moves its session's LastUsedAt, IP, UserAgent and ExpiresAt (to next.ExpiresAt), all in
-	// one transaction. It returns false, and changes nothing, if the old token was already
-	// rotated or is gone: of two concurrent rotations exactly one returns true.
+	// moves its session's LastUsedAt (to now), IP, UserAgent and ExpiresAt (to next.ExpiresAt),
+	// all in one transaction. It returns false, and changes nothing, if the old token was
+	// already rotated or is gone (its session revoked meanwhile included): of two concurrent
+	// rotations exactly one returns true. It must not deadlock against DeleteSession,
+	// DeleteOtherSessions, ChangePassword or DeleteUser running at the same time.
 	RotateRefreshToken(ctx context.Context, oldSelector string, next *RefreshToken, now time.Time, ip, userAgent string) (bool, error)
 	// DeleteExpired deletes sessions that expired before now, and refresh tokens (rotated
 	// ones included) that expired before now, and returns how many sessions it deleted.

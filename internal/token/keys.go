@@ -31,8 +31,10 @@ func (k SigningKey) Public() ed25519.PublicKey {
 type KeyStore interface {
 	// ListSigningKeys returns every stored key, newest first.
 	ListSigningKeys(ctx context.Context) ([]SigningKey, error)
-	// CreateSigningKey inserts k and, in the same transaction, retires every other key that
-	// is not retired yet (RetiredAt = k.CreatedAt).
+	// CreateSigningKey inserts k and, in the same transaction, retires every key created
+	// before k that is not retired yet (RetiredAt = k.CreatedAt). A key created after k (by
+	// another instance whose insert committed first) stays unretired: the newest key wins,
+	// whatever the commit order.
 	CreateSigningKey(ctx context.Context, k SigningKey) error
 	// DeleteSigningKeysRetiredBefore deletes keys retired before t: no unexpired token can
 	// name them any more.
