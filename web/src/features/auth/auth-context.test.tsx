@@ -160,6 +160,21 @@ describe('AuthProvider', () => {
     await waitFor(() => expect(screen.getByLabelText('Status')).toHaveValue('anonymous'));
   });
 
+  it('signs in when another tab signs in', async () => {
+    fakeApi({
+      'POST /api/auth/session/refresh': [noSession(), token('shared-cookie')],
+      'GET /api/users/me': json(200, sampleUser),
+    });
+    renderWithAuth(<Probe />);
+    await waitFor(() => expect(screen.getByLabelText('Status')).toHaveValue('anonymous'));
+
+    const otherTab = new BroadcastChannel('gatehouse:session');
+    otherTab.postMessage({ event: 'signed-in', from: 'another-tab' });
+    otherTab.close();
+
+    await waitFor(() => expect(screen.getByLabelText('User')).toHaveValue('Ada'));
+  });
+
   it('explains itself when used outside its provider', () => {
     const quiet = (event: ErrorEvent) => event.preventDefault();
     window.addEventListener('error', quiet);
