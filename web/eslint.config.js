@@ -8,7 +8,10 @@ import tseslint from 'typescript-eslint';
 // presentational (no features, no lib, no fetching); only src/lib/api-client.ts talks HTTP.
 
 const noFetch = [
-  { name: 'fetch', message: 'Only src/lib/api-client.ts may call fetch: add a typed call to a feature client instead.' },
+  {
+    name: 'fetch',
+    message: 'Only src/lib/api-client.ts may call fetch: add a typed call to a feature client instead.',
+  },
   { name: 'XMLHttpRequest', message: 'Only src/lib/api-client.ts talks HTTP.' },
 ];
 
@@ -68,7 +71,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/features/**', '**/features'], message: 'components/ is presentational: it may not import features/.' },
+            {
+              group: ['**/features/**', '**/features'],
+              message: 'components/ is presentational: it may not import features/.',
+            },
             { group: ['**/lib/**', '**/lib'], message: 'components/ is presentational: it may not import lib/.' },
             { group: ['**/app/**', '**/app'], message: 'components/ may not import app/.' },
             { group: ['react-router', 'react-router-dom'], message: 'components/ may not depend on routing.' },
@@ -84,7 +90,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/features/**', '**/app/**', '**/components/**'], message: 'lib/ sits at the bottom: it imports nothing above it.' },
+            {
+              group: ['**/features/**', '**/app/**', '**/components/**'],
+              message: 'lib/ sits at the bottom: it imports nothing above it.',
+            },
           ],
         },
       ],

@@ -30,7 +30,9 @@ test('add, rename and remove an email account', async ({ page }) => {
 
   // It survives a reload: the server has it.
   await page.reload();
-  await expect(page.getByRole('list', { name: 'Connected email accounts' }).getByRole('listitem')).toContainText('Office');
+  await expect(page.getByRole('list', { name: 'Connected email accounts' }).getByRole('listitem')).toContainText(
+    'Office',
+  );
 
   await page.getByRole('button', { name: 'Remove ada@work.example' }).click();
   await page.getByRole('button', { name: 'Yes, remove' }).click();
@@ -46,7 +48,9 @@ test('a duplicate email account is refused under its field', async ({ page }) =>
   const form = page.getByRole('form', { name: 'Connect an email account' });
   await form.getByLabel('Email address').fill('ada@gmail.example');
   await form.getByRole('button', { name: 'Add account' }).click();
-  await expect(form.getByLabel('Email address')).toHaveAccessibleDescription('This email account is already connected.');
+  await expect(form.getByLabel('Email address')).toHaveAccessibleDescription(
+    'This email account is already connected.',
+  );
 });
 
 test("a second user never sees the first user's accounts", async ({ page, browser, baseURL, request }) => {
@@ -63,19 +67,25 @@ test("a second user never sees the first user's accounts", async ({ page, browse
 
   // Nor through the API with the first account's id.
   const firstToken = await tokenFor(request, first.email, first.password);
-  const firstAccounts = await request.get('/api/email-accounts', { headers: { Authorization: `Bearer ${firstToken}` } });
+  const firstAccounts = await request.get('/api/email-accounts', {
+    headers: { Authorization: `Bearer ${firstToken}` },
+  });
   const [account] = (await firstAccounts.json()) as { id: string }[];
   expect(account).toBeDefined();
   const secondToken = await tokenFor(request, second.email, second.password);
   const auth = { Authorization: `Bearer ${secondToken}` };
   const id = account?.id ?? '';
-  expect((await request.patch(`/api/email-accounts/${id}`, { headers: auth, data: { display_name: 'mine' } })).status()).toBe(404);
+  expect(
+    (await request.patch(`/api/email-accounts/${id}`, { headers: auth, data: { display_name: 'mine' } })).status(),
+  ).toBe(404);
   expect((await request.delete(`/api/email-accounts/${id}`, { headers: auth })).status()).toBe(404);
   await otherContext.close();
 });
 
 async function tokenFor(request: APIRequestContext, email: string, password: string) {
-  const response = await request.post('/api/auth/token', { form: { grant_type: 'password', username: email, password } });
+  const response = await request.post('/api/auth/token', {
+    form: { grant_type: 'password', username: email, password },
+  });
   expect(response.status()).toBe(200);
   return ((await response.json()) as { access_token: string }).access_token;
 }
@@ -109,7 +119,11 @@ test("revoking all other sessions ends a second browser's session", async ({ pag
 test('revoking one session ends only that one', async ({ page, browser, baseURL }) => {
   const person = newPerson();
   await registerThroughUi(page, person);
-  const phone = await browser.newContext({ baseURL, userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1' });
+  const phone = await browser.newContext({
+    baseURL,
+    userAgent:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  });
   const phonePage = await phone.newPage();
   await signInThroughUi(phonePage, person);
   await expect(phonePage).toHaveURL(/\/accounts$/);
@@ -120,7 +134,10 @@ test('revoking one session ends only that one', async ({ page, browser, baseURL 
 
   // The phone's access token is refused at once, and its refresh too.
   await phonePage.getByRole('button', { name: 'Add account' }).click();
-  await phonePage.getByRole('form', { name: 'Connect an email account' }).getByLabel('Email address').fill('x@y.example');
+  await phonePage
+    .getByRole('form', { name: 'Connect an email account' })
+    .getByLabel('Email address')
+    .fill('x@y.example');
   await phonePage.getByRole('button', { name: 'Add account' }).click();
   await expect(phonePage).toHaveURL(/\/auth\/login/);
   await expect(phonePage.getByRole('status').filter({ hasText: 'Your session has ended' })).toBeVisible();

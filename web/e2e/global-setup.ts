@@ -63,7 +63,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   // Wait until it answers.
   for (let i = 0; i < 50; i++) {
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));
   }

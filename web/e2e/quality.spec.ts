@@ -18,11 +18,17 @@ interface AxeViolation {
 async function accessibilityViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    const axe = (
+      window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
     return result.violations;
   });
-  return violations.map((v) => `${v.id} (${v.impact ?? 'n/a'}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return violations.map(
+    (v) => `${v.id} (${v.impact ?? 'n/a'}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
 }
 
 /** cspErrors collects the page's Content-Security-Policy violations. */
@@ -135,12 +141,19 @@ test('the register page becomes interactive quickly', async ({ browser, baseURL 
   const median = (key: keyof (typeof runs)[number]) => [...runs].map((r) => r[key]).sort((a, b) => a - b)[2] ?? -1;
   const summary = {
     runs,
-    median: { interactive: median('interactive'), fcp: median('fcp'), domContentLoaded: median('domContentLoaded'), load: median('load') },
+    median: {
+      interactive: median('interactive'),
+      fcp: median('fcp'),
+      domContentLoaded: median('domContentLoaded'),
+      load: median('load'),
+    },
   };
   const out = join(dirname(test.info().config.configFile ?? '.'), 'test-results', 'register-page-timing.json');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(summary, null, 2));
-  console.log(`register page interactive after ${summary.median.interactive} ms (median of 5 cold loads); FCP ${summary.median.fcp} ms`);
+  console.log(
+    `register page interactive after ${summary.median.interactive} ms (median of 5 cold loads); FCP ${summary.median.fcp} ms`,
+  );
   expect(summary.median.interactive).toBeGreaterThan(0);
   // A guard against regressions, loose enough for a busy 2-core CI machine.
   expect(summary.median.interactive).toBeLessThan(5_000);

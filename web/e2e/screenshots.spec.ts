@@ -27,7 +27,13 @@ for (const [device, viewport] of Object.entries(viewports)) {
     const suffix = scheme === 'dark' ? `${device}-dark` : device;
 
     test.describe(`screenshots: ${suffix}`, () => {
-      test.use({ viewport, colorScheme: scheme, isMobile: device === 'phone', hasTouch: device === 'phone', deviceScaleFactor: 1 });
+      test.use({
+        viewport,
+        colorScheme: scheme,
+        isMobile: device === 'phone',
+        hasTouch: device === 'phone',
+        deviceScaleFactor: 1,
+      });
 
       test('register, sign-in and /accounts', async ({ page }) => {
         await page.goto('/auth/register');

@@ -29,7 +29,14 @@ export function AppShell({ userName, userEmail, onSignOut, signingOut = false, c
               <span className={styles.name}>{userName}</span>
               <span className={styles.email}>{userEmail}</span>
             </span>
-            <Button variant="secondary" size="sm" icon={<LogOutIcon size={16} />} onClick={onSignOut} pending={signingOut} pendingLabel="Signing out…">
+            <Button
+              variant="secondary"
+              size="sm"
+              icon={<LogOutIcon size={16} />}
+              onClick={onSignOut}
+              pending={signingOut}
+              pendingLabel="Signing out…"
+            >
               Sign out
             </Button>
           </div>

@@ -25,7 +25,12 @@ export function TextField({ label, error, hint, optional = false, className, ref
     <div className={[styles.field, className ?? ''].filter(Boolean).join(' ')}>
       <label htmlFor={id} className={styles.label}>
         {label}
-        {optional ? <span className={styles.optional} aria-hidden="true"> (optional)</span> : null}
+        {optional ? (
+          <span className={styles.optional} aria-hidden="true">
+            {' '}
+            (optional)
+          </span>
+        ) : null}
       </label>
       <input
         ref={ref}

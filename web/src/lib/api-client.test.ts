@@ -18,7 +18,11 @@ describe('toApiError', () => {
       detail: [
         { loc: ['body', 'email'], msg: 'value is not a valid email address', type: 'value_error.email' },
         { loc: ['body', 'first_name'], msg: 'field required', type: 'value_error.missing' },
-        { loc: ['body', 'password'], msg: 'ensure this value has at least 8 characters', type: 'value_error.any_str.min_length' },
+        {
+          loc: ['body', 'password'],
+          msg: 'ensure this value has at least 8 characters',
+          type: 'value_error.any_str.min_length',
+        },
       ],
       code: 'invalid_input',
     });
@@ -28,7 +32,11 @@ describe('toApiError', () => {
     expect(error.fieldErrors).toEqual([
       { field: 'email', message: 'Enter a valid email address.', type: 'value_error.email' },
       { field: 'first_name', message: 'This field is required.', type: 'value_error.missing' },
-      { field: 'password', message: 'Ensure this value has at least 8 characters.', type: 'value_error.any_str.min_length' },
+      {
+        field: 'password',
+        message: 'Ensure this value has at least 8 characters.',
+        type: 'value_error.any_str.min_length',
+      },
     ]);
   });
 
@@ -63,11 +71,18 @@ describe('request', () => {
     expect(call?.headers.get('Content-Type')).toBe('application/json');
     expect(call?.headers.get('Authorization')).toBeNull();
     expect(call?.credentials).toBe('same-origin');
-    expect(JSON.parse(call?.body ?? '')).toEqual({ email: 'a@example.com', first_name: 'A', last_name: 'B', password: 'secret-pass' });
+    expect(JSON.parse(call?.body ?? '')).toEqual({
+      email: 'a@example.com',
+      first_name: 'A',
+      last_name: 'B',
+      password: 'secret-pass',
+    });
   });
 
   it('sends forms url-encoded', async () => {
-    const server = fakeApi({ 'POST /api/auth/session': json(200, { access_token: 't', token_type: 'bearer', expires_in: 900 }) });
+    const server = fakeApi({
+      'POST /api/auth/session': json(200, { access_token: 't', token_type: 'bearer', expires_in: 900 }),
+    });
     await api.post('/api/auth/session', { auth: false, form: { username: 'a+b@example.com', password: 'p&ss word' } });
     expect(server.requests[0]?.headers.get('Content-Type')).toBe('application/x-www-form-urlencoded');
     expect(server.requests[0]?.body).toBe('username=a%2Bb%40example.com&password=p%26ss+word');
@@ -120,15 +135,25 @@ describe('request', () => {
   });
 
   it('never refreshes for calls made without auth', async () => {
-    fakeApi({ 'POST /api/auth/session/refresh': json(401, { detail: 'Refresh token is invalid or expired', code: 'invalid_refresh_token' }) });
+    fakeApi({
+      'POST /api/auth/session/refresh': json(401, {
+        detail: 'Refresh token is invalid or expired',
+        code: 'invalid_refresh_token',
+      }),
+    });
     const refresh = vi.fn(() => Promise.resolve('x'));
     unbind = bindSession({ accessToken: () => null, refresh, expired: vi.fn() });
-    await expect(api.post('/api/auth/session/refresh', { auth: false })).rejects.toMatchObject({ code: 'invalid_refresh_token' });
+    await expect(api.post('/api/auth/session/refresh', { auth: false })).rejects.toMatchObject({
+      code: 'invalid_refresh_token',
+    });
     expect(refresh).not.toHaveBeenCalled();
   });
 
   it('turns a failed fetch into a NetworkError', async () => {
-    vi.stubGlobal('fetch', vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))),
+    );
     await expect(api.get('/api/email-accounts')).rejects.toBeInstanceOf(NetworkError);
   });
 });

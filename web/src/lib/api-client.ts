@@ -136,9 +136,7 @@ export function bindSession(binding: SessionBinding): () => void {
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Path = keyof paths;
 
-type Operation<P extends Path, M extends Method> = M extends keyof paths[P]
-  ? Exclude<paths[P][M], undefined>
-  : never;
+type Operation<P extends Path, M extends Method> = M extends keyof paths[P] ? Exclude<paths[P][M], undefined> : never;
 
 /** PathFor lists the paths that accept method M. */
 export type PathFor<M extends Method> = {
@@ -151,9 +149,7 @@ type JsonOf<R> = R extends { content: { 'application/json': infer C } } ? C : un
 
 /** ResponseBody is what a successful call to method M on path P resolves to. */
 export type ResponseBody<P extends Path, M extends Method> = {
-  [S in keyof Responses<Operation<P, M>>]: S extends SuccessStatus
-    ? JsonOf<Responses<Operation<P, M>>[S]>
-    : never;
+  [S in keyof Responses<Operation<P, M>>]: S extends SuccessStatus ? JsonOf<Responses<Operation<P, M>>[S]> : never;
 }[keyof Responses<Operation<P, M>>];
 
 type BodyOf<O> = O extends { requestBody?: infer B } ? NonNullable<B> : never;

@@ -77,4 +77,5 @@ export function token(access = 'access-1') {
   return json(200, { access_token: access, token_type: 'bearer', expires_in: 900 });
 }
 
-export const noSession = () => json(401, { detail: 'Refresh token is invalid or expired', code: 'invalid_refresh_token' });
+export const noSession = () =>
+  json(401, { detail: 'Refresh token is invalid or expired', code: 'invalid_refresh_token' });

@@ -22,11 +22,15 @@ export function LoginPage() {
   return (
     <AuthLayout
       title="Sign in"
-      subtitle={next ? 'Sign in to continue to the page you asked for.' : 'Welcome back. Sign in to your Gatehouse account.'}
+      subtitle={
+        next ? 'Sign in to continue to the page you asked for.' : 'Welcome back. Sign in to your Gatehouse account.'
+      }
       footer={
         <>
           New to Gatehouse?{' '}
-          <Link to={next ? `/auth/register?next=${encodeURIComponent(next)}` : '/auth/register'}>Create an account</Link>
+          <Link to={next ? `/auth/register?next=${encodeURIComponent(next)}` : '/auth/register'}>
+            Create an account
+          </Link>
         </>
       }
     >

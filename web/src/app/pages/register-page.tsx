@@ -14,7 +14,8 @@ export function RegisterPage() {
       subtitle="Connect your inboxes and manage them from one secure place."
       footer={
         <>
-          Already have an account? <Link to={next ? `/auth/login?next=${encodeURIComponent(next)}` : '/auth/login'}>Sign in</Link>
+          Already have an account?{' '}
+          <Link to={next ? `/auth/login?next=${encodeURIComponent(next)}` : '/auth/login'}>Sign in</Link>
         </>
       }
     >

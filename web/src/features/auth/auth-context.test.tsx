@@ -123,7 +123,11 @@ describe('AuthProvider', () => {
     const server = fakeApi({
       'POST /api/auth/session/refresh': [token('first'), token('second')],
       'GET /api/users/me': json(200, sampleUser),
-      'GET /api/email-accounts': [json(401, { detail: 'Not authenticated' }), json(401, { detail: 'Not authenticated' }), json(200, [])],
+      'GET /api/email-accounts': [
+        json(401, { detail: 'Not authenticated' }),
+        json(401, { detail: 'Not authenticated' }),
+        json(200, []),
+      ],
     });
     renderWithAuth(<Probe />);
     await waitFor(() => expect(screen.getByLabelText('Status')).toHaveValue('authenticated'));

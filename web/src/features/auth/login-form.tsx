@@ -39,8 +39,21 @@ export function LoginForm({ initialEmail = '' }: { initialEmail?: string }) {
   return (
     <form className={styles.form} onSubmit={form.onSubmit} noValidate aria-label="Sign in">
       {form.formError ? <Alert tone="error">{form.formError}</Alert> : null}
-      <TextField label="Email" type="email" autoComplete="username" inputMode="email" required {...form.field('email')} />
-      <TextField label="Password" type="password" autoComplete="current-password" required {...form.field('password')} />
+      <TextField
+        label="Email"
+        type="email"
+        autoComplete="username"
+        inputMode="email"
+        required
+        {...form.field('email')}
+      />
+      <TextField
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        {...form.field('password')}
+      />
       <Button type="submit" variant="primary" fullWidth pending={form.pending} pendingLabel="Signing in…">
         Sign in
       </Button>

@@ -11,7 +11,9 @@ const routes = [
   { path: '/accounts', element: <h1>Accounts</h1> },
 ];
 
-async function fill(values: Partial<Record<'Email' | 'First name' | 'Last name' | 'Password' | 'Confirm password', string>>) {
+async function fill(
+  values: Partial<Record<'Email' | 'First name' | 'Last name' | 'Password' | 'Confirm password', string>>,
+) {
   for (const [label, value] of Object.entries(values)) {
     const input = screen.getByLabelText(label);
     await userEvent.clear(input);
@@ -44,7 +46,13 @@ describe('RegisterForm', () => {
 
   it('checks every field before sending, and focuses the first invalid one', async () => {
     const server = setup();
-    await fill({ Email: 'not-an-email', 'First name': '', 'Last name': 'Lovelace', Password: 'short', 'Confirm password': 'other' });
+    await fill({
+      Email: 'not-an-email',
+      'First name': '',
+      'Last name': 'Lovelace',
+      Password: 'short',
+      'Confirm password': 'other',
+    });
 
     await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
 
@@ -85,7 +93,9 @@ describe('RegisterForm', () => {
       last_name: 'Lovelace',
       password: 'analytical-engine',
     });
-    expect(server.calls('POST /api/auth/session')[0]?.body).toBe('username=ada%40example.com&password=analytical-engine');
+    expect(server.calls('POST /api/auth/session')[0]?.body).toBe(
+      'username=ada%40example.com&password=analytical-engine',
+    );
   });
 
   it('disables the button and shows progress while pending', async () => {
@@ -104,7 +114,10 @@ describe('RegisterForm', () => {
 
   it("shows the server's duplicate-email message under Email", async () => {
     const server = setup();
-    server.on('POST /api/auth/register', json(400, { detail: 'User with this email already exists', code: 'email_taken' }));
+    server.on(
+      'POST /api/auth/register',
+      json(400, { detail: 'User with this email already exists', code: 'email_taken' }),
+    );
     await fill(valid);
 
     await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
@@ -121,8 +134,16 @@ describe('RegisterForm', () => {
       'POST /api/auth/register',
       json(422, {
         detail: [
-          { loc: ['body', 'last_name'], msg: 'ensure this value has at most 100 characters', type: 'value_error.any_str.max_length' },
-          { loc: ['body', 'password'], msg: 'ensure this value has at most 72 bytes', type: 'value_error.any_str.max_length' },
+          {
+            loc: ['body', 'last_name'],
+            msg: 'ensure this value has at most 100 characters',
+            type: 'value_error.any_str.max_length',
+          },
+          {
+            loc: ['body', 'password'],
+            msg: 'ensure this value has at most 72 bytes',
+            type: 'value_error.any_str.max_length',
+          },
         ],
         code: 'invalid_input',
       }),
@@ -132,7 +153,9 @@ describe('RegisterForm', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
 
     await waitFor(() =>
-      expect(screen.getByLabelText('Last name')).toHaveAccessibleDescription('Ensure this value has at most 100 characters.'),
+      expect(screen.getByLabelText('Last name')).toHaveAccessibleDescription(
+        'Ensure this value has at most 100 characters.',
+      ),
     );
     expect(screen.getByLabelText('Password')).toHaveAccessibleDescription(/Ensure this value has at most 72 bytes\./);
     expect(screen.getByLabelText('Last name')).toHaveFocus();

@@ -18,7 +18,8 @@ const initial: Record<Field, string> = { email_address: '', provider: 'gmail', d
 export function validateEmailAccount(values: Record<Field, string>): Partial<Record<Field, string>> {
   const errors: Partial<Record<Field, string>> = {};
   const email = emailError(values.email_address);
-  if (email !== null) errors.email_address = email === 'Enter your email address.' ? 'Enter the email address to connect.' : email;
+  if (email !== null)
+    errors.email_address = email === 'Enter your email address.' ? 'Enter the email address to connect.' : email;
   if (!providers.some((p) => p.value === values.provider)) errors.provider = 'Choose a provider.';
   if (charCount(values.display_name.trim()) > limits.nameMaxLength) {
     errors.display_name = `Use at most ${limits.nameMaxLength} characters.`;
@@ -72,7 +73,13 @@ export function AddEmailAccountForm({ onAdded }: { onAdded: (account: EmailAccou
         />
       </div>
       <div className={styles.addActions}>
-        <Button type="submit" variant="primary" icon={<PlusIcon size={16} />} pending={form.pending} pendingLabel="Adding…">
+        <Button
+          type="submit"
+          variant="primary"
+          icon={<PlusIcon size={16} />}
+          pending={form.pending}
+          pendingLabel="Adding…"
+        >
           Add account
         </Button>
       </div>

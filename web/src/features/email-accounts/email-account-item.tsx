@@ -155,7 +155,14 @@ export function EmailAccountItem({ account, onRenamed, onRemoved }: EmailAccount
           </p>
           {error ? <Alert tone="error">{error}</Alert> : null}
           <div className={styles.inlineActions}>
-            <Button ref={confirmButton} size="sm" variant="danger" onClick={remove} pending={pending} pendingLabel="Removing…">
+            <Button
+              ref={confirmButton}
+              size="sm"
+              variant="danger"
+              onClick={remove}
+              pending={pending}
+              pendingLabel="Removing…"
+            >
               Yes, remove
             </Button>
             <Button size="sm" variant="secondary" onClick={close} disabled={pending}>

@@ -14,7 +14,9 @@ const work = {
 };
 
 const waitForEmpty = () =>
-  waitFor(() => expect(screen.getByRole('region', { name: 'Email accounts' })).toHaveTextContent('No email accounts yet'));
+  waitFor(() =>
+    expect(screen.getByRole('region', { name: 'Email accounts' })).toHaveTextContent('No email accounts yet'),
+  );
 
 describe('EmailAccountsCard', () => {
   it('shows a loading state, then an empty state', async () => {
@@ -43,7 +45,13 @@ describe('EmailAccountsCard', () => {
   it('adds an account and shows it in the list', async () => {
     const server = fakeApi({
       'GET /api/email-accounts': json(200, []),
-      'POST /api/email-accounts': json(201, { ...work, id: 'acc-2', email_address: 'ada@gmail.example', provider: 'gmail', display_name: '' }),
+      'POST /api/email-accounts': json(201, {
+        ...work,
+        id: 'acc-2',
+        email_address: 'ada@gmail.example',
+        provider: 'gmail',
+        display_name: '',
+      }),
     });
     render(<EmailAccountsCard />);
     await waitForEmpty();
@@ -65,7 +73,10 @@ describe('EmailAccountsCard', () => {
   it('validates the address before sending and maps a duplicate to the field', async () => {
     const server = fakeApi({
       'GET /api/email-accounts': json(200, [work]),
-      'POST /api/email-accounts': json(400, { detail: 'This email account is already connected', code: 'email_account_exists' }),
+      'POST /api/email-accounts': json(400, {
+        detail: 'This email account is already connected',
+        code: 'email_account_exists',
+      }),
     });
     render(<EmailAccountsCard />);
     await screen.findByRole('list', { name: 'Connected email accounts' });
@@ -79,7 +90,9 @@ describe('EmailAccountsCard', () => {
     await userEvent.type(screen.getByLabelText('Email address'), 'ada@work.example');
     await userEvent.click(screen.getByRole('button', { name: 'Add account' }));
     await waitFor(() =>
-      expect(screen.getByLabelText('Email address')).toHaveAccessibleDescription('This email account is already connected.'),
+      expect(screen.getByLabelText('Email address')).toHaveAccessibleDescription(
+        'This email account is already connected.',
+      ),
     );
   });
 
@@ -97,12 +110,17 @@ describe('EmailAccountsCard', () => {
     await userEvent.type(input, 'Office{Enter}');
 
     await waitFor(() => expect(screen.getByRole('listitem')).toHaveTextContent(/^Office/));
-    expect(JSON.parse(server.calls('PATCH /api/email-accounts/acc-1')[0]?.body ?? '')).toEqual({ display_name: 'Office' });
+    expect(JSON.parse(server.calls('PATCH /api/email-accounts/acc-1')[0]?.body ?? '')).toEqual({
+      display_name: 'Office',
+    });
     expect(screen.getByRole('button', { name: 'Rename ada@work.example' })).toHaveFocus();
   });
 
   it('removes an account after confirmation', async () => {
-    const server = fakeApi({ 'GET /api/email-accounts': json(200, [work]), 'DELETE /api/email-accounts/acc-1': noContent() });
+    const server = fakeApi({
+      'GET /api/email-accounts': json(200, [work]),
+      'DELETE /api/email-accounts/acc-1': noContent(),
+    });
     render(<EmailAccountsCard />);
 
     await userEvent.click(await screen.findByRole('button', { name: 'Remove ada@work.example' }));

@@ -29,7 +29,9 @@ describe('ChangePasswordCard', () => {
     await fill('not-it', 'a-new-password', 'a-new-password');
     await userEvent.click(screen.getByRole('button', { name: 'Change password' }));
 
-    await waitFor(() => expect(screen.getByLabelText('Current password')).toHaveAccessibleDescription('Incorrect password.'));
+    await waitFor(() =>
+      expect(screen.getByLabelText('Current password')).toHaveAccessibleDescription('Incorrect password.'),
+    );
     expect(screen.getByLabelText('Current password')).toHaveFocus();
   });
 
@@ -44,6 +46,9 @@ describe('ChangePasswordCard', () => {
     expect(await within(region).findByRole('status')).toHaveTextContent('Password changed.');
     expect(screen.getByLabelText('Current password')).toHaveValue('');
     expect(onChanged).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual({ current_password: 'old-password', new_password: 'a-new-password' });
+    expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual({
+      current_password: 'old-password',
+      new_password: 'a-new-password',
+    });
   });
 });

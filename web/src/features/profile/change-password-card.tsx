@@ -40,7 +40,10 @@ export function ChangePasswordCard({ onChanged }: { onChanged?: () => void }) {
     toErrors,
     submit: async (values) => {
       setDone(false);
-      await usersClient.changePassword({ current_password: values.current_password, new_password: values.new_password });
+      await usersClient.changePassword({
+        current_password: values.current_password,
+        new_password: values.new_password,
+      });
       form.reset();
       setDone(true);
       onChanged?.();
@@ -52,7 +55,13 @@ export function ChangePasswordCard({ onChanged }: { onChanged?: () => void }) {
       <form className={styles.stack} onSubmit={form.onSubmit} noValidate aria-label="Change password">
         {done ? <Alert tone="success">Password changed. Your other devices have been signed out.</Alert> : null}
         {form.formError ? <Alert tone="error">{form.formError}</Alert> : null}
-        <TextField label="Current password" type="password" autoComplete="current-password" required {...form.field('current_password')} />
+        <TextField
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          required
+          {...form.field('current_password')}
+        />
         <TextField
           label="New password"
           type="password"
@@ -61,7 +70,13 @@ export function ChangePasswordCard({ onChanged }: { onChanged?: () => void }) {
           hint={`At least ${limits.passwordMinLength} characters.`}
           {...form.field('new_password')}
         />
-        <TextField label="Confirm new password" type="password" autoComplete="new-password" required {...form.field('confirm_password')} />
+        <TextField
+          label="Confirm new password"
+          type="password"
+          autoComplete="new-password"
+          required
+          {...form.field('confirm_password')}
+        />
         <div className={styles.actions}>
           <Button type="submit" variant="primary" pending={form.pending} pendingLabel="Changing password…">
             Change password

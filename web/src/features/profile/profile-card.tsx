@@ -110,7 +110,9 @@ function ProfileForm({
     validate,
     toErrors,
     submit: async (values) => {
-      onSaved(await usersClient.updateProfile({ first_name: values.first_name.trim(), last_name: values.last_name.trim() }));
+      onSaved(
+        await usersClient.updateProfile({ first_name: values.first_name.trim(), last_name: values.last_name.trim() }),
+      );
     },
   });
 
@@ -131,7 +133,13 @@ function ProfileForm({
           first.ref(element);
         }}
       />
-      <TextField label="Last name" autoComplete="family-name" required maxLength={limits.nameMaxLength} {...form.field('last_name')} />
+      <TextField
+        label="Last name"
+        autoComplete="family-name"
+        required
+        maxLength={limits.nameMaxLength}
+        {...form.field('last_name')}
+      />
       <div className={styles.actions}>
         <Button type="submit" variant="primary" pending={form.pending} pendingLabel="Saving…">
           Save changes

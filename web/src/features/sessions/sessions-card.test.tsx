@@ -4,10 +4,26 @@ import { describe, expect, it } from 'vitest';
 import { fakeApi, json, noContent } from '../../test/fake-api';
 import { SessionsCard } from './sessions-card';
 
-const base = { created_at: '2026-03-01T08:00:00Z', expires_at: '2026-04-01T08:00:00Z', last_used_at: '2026-03-02T08:00:00Z' };
+const base = {
+  created_at: '2026-03-01T08:00:00Z',
+  expires_at: '2026-04-01T08:00:00Z',
+  last_used_at: '2026-03-02T08:00:00Z',
+};
 const sessions = [
-  { ...base, id: 's-other', user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Version/17.5 Mobile/15E148 Safari/604.1', ip: '203.0.113.9', current: false },
-  { ...base, id: 's-here', user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36', ip: '198.51.100.7', current: true },
+  {
+    ...base,
+    id: 's-other',
+    user_agent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Version/17.5 Mobile/15E148 Safari/604.1',
+    ip: '203.0.113.9',
+    current: false,
+  },
+  {
+    ...base,
+    id: 's-here',
+    user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36',
+    ip: '198.51.100.7',
+    current: true,
+  },
 ];
 
 describe('SessionsCard', () => {
@@ -21,7 +37,10 @@ describe('SessionsCard', () => {
   });
 
   it('revokes one session', async () => {
-    const server = fakeApi({ 'GET /api/users/me/sessions': json(200, sessions), 'DELETE /api/users/me/sessions/s-other': noContent() });
+    const server = fakeApi({
+      'GET /api/users/me/sessions': json(200, sessions),
+      'DELETE /api/users/me/sessions/s-other': noContent(),
+    });
     render(<SessionsCard />);
     await userEvent.click(await screen.findByRole('button', { name: /^Revoke Safari on iOS/ }));
 
@@ -30,7 +49,10 @@ describe('SessionsCard', () => {
   });
 
   it('revokes every other session', async () => {
-    const server = fakeApi({ 'GET /api/users/me/sessions': json(200, sessions), 'DELETE /api/users/me/sessions': json(200, { revoked: 1 }) });
+    const server = fakeApi({
+      'GET /api/users/me/sessions': json(200, sessions),
+      'DELETE /api/users/me/sessions': json(200, { revoked: 1 }),
+    });
     render(<SessionsCard />);
     await userEvent.click(await screen.findByRole('button', { name: 'Revoke all other sessions' }));
 

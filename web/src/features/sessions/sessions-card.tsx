@@ -42,7 +42,9 @@ export function SessionsCard() {
       const revoked = await sessionsClient.revokeOthers();
       sessions.update((all) => all.filter((s) => s.current));
       setAnnouncement(
-        revoked === 0 ? 'There were no other sessions.' : `Signed out ${revoked} other ${revoked === 1 ? 'session' : 'sessions'}.`,
+        revoked === 0
+          ? 'There were no other sessions.'
+          : `Signed out ${revoked} other ${revoked === 1 ? 'session' : 'sessions'}.`,
       );
     } catch (caught) {
       setError(formErrorsFrom(caught, []).form);
