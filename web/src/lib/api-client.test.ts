@@ -34,9 +34,42 @@ describe('toApiError', () => {
       { field: 'first_name', message: 'This field is required.', type: 'value_error.missing' },
       {
         field: 'password',
-        message: 'Ensure this value has at least 8 characters.',
+        message: 'Use at least 8 characters.',
         type: 'value_error.any_str.min_length',
       },
+    ]);
+  });
+
+  it('rewords length limits, treating "at least 1 character" as required', () => {
+    const error = toApiError(422, {
+      detail: [
+        {
+          loc: ['body', 'first_name'],
+          msg: 'ensure this value has at least 1 characters',
+          type: 'value_error.any_str.min_length',
+        },
+        {
+          loc: ['body', 'last_name'],
+          msg: 'ensure this value has at most 100 characters',
+          type: 'value_error.any_str.max_length',
+        },
+        {
+          loc: ['body', 'password'],
+          msg: 'ensure this value has at most 72 bytes (bcrypt reads no further)',
+          type: 'value_error.any_str.max_length',
+        },
+        {
+          loc: ['body', 'provider'],
+          msg: "value is not a valid enumeration member; permitted: 'gmail'",
+          type: 'type_error.enum',
+        },
+      ],
+    });
+    expect(error.fieldErrors.map((f) => f.message)).toEqual([
+      'This field is required.',
+      'Use at most 100 characters.',
+      'Use at most 72 bytes.',
+      "Value is not a valid enumeration member; permitted: 'gmail'.",
     ]);
   });
 

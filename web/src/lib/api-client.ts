@@ -55,6 +55,19 @@ const friendlyByType: Record<string, string> = {
   'value_error.email': 'Enter a valid email address.',
 };
 
+/** friendly rewords pydantic's messages ("ensure this value has at least 8 characters"). */
+function friendly(type: string, msg: string): string {
+  const known = friendlyByType[type];
+  if (known !== undefined) return known;
+  const limit = /\bat (least|most) (\d+) (characters?|bytes?)/.exec(msg);
+  if (limit !== null) {
+    const [, side, count, unit] = limit;
+    if (side === 'least' && count === '1') return 'This field is required.';
+    return `Use at ${side ?? ''} ${count ?? ''} ${unit ?? ''}.`;
+  }
+  return sentence(msg);
+}
+
 function sentence(text: string): string {
   const trimmed = text.trim();
   if (trimmed === '') return trimmed;
@@ -69,7 +82,7 @@ function toFieldError(item: unknown): FieldError | null {
   const path = ['body', 'query', 'path', 'header', 'cookie'].includes(loc[0] ?? '') ? loc.slice(1) : loc;
   const type = typeof item.type === 'string' ? item.type : '';
   const msg = typeof item.msg === 'string' ? item.msg : 'Invalid value';
-  return { field: path.join('.'), message: friendlyByType[type] ?? sentence(msg), type };
+  return { field: path.join('.'), message: friendly(type, msg), type };
 }
 
 function fallbackMessage(status: number): string {

@@ -153,11 +153,9 @@ describe('RegisterForm', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
 
     await waitFor(() =>
-      expect(screen.getByLabelText('Last name')).toHaveAccessibleDescription(
-        'Ensure this value has at most 100 characters.',
-      ),
+      expect(screen.getByLabelText('Last name')).toHaveAccessibleDescription('Use at most 100 characters.'),
     );
-    expect(screen.getByLabelText('Password')).toHaveAccessibleDescription(/Ensure this value has at most 72 bytes\./);
+    expect(screen.getByLabelText('Password')).toHaveAccessibleDescription(/Use at most 72 bytes\./);
     expect(screen.getByLabelText('Last name')).toHaveFocus();
   });
 
