@@ -30,19 +30,44 @@ func (s *Store) ListSigningKeys(ctx context.Context) ([]token.SigningKey, error)
 	return keys, wrap("list signing keys", rows.Err())
 }
 
-// CreateSigningKey inserts k and, in the same transaction, retires every other key that is not
-// retired yet (RetiredAt = k.CreatedAt).
+// CreateSigningKey inserts k and, in the same transaction, retires every key created before k
+// that is not retired yet (RetiredAt = k.CreatedAt). A key created after k, by another
+// instance whose insert committed first, stays unretired and k is inserted retired already,
+// at the creation of the next newer key: the newest key wins whatever the commit order, so
+// every instance ends up signing with the same key. Keys created in the same microsecond are
+// ordered by id, as ListSigningKeys orders them. On PostgreSQL the transaction first takes a
+// lock on the table that only another CreateSigningKey (or a delete) waits for, so two
+// inserts cannot miss each other and both stay unretired; SQLite runs write transactions one
+// at a time.
 func (s *Store) CreateSigningKey(ctx context.Context, k token.SigningKey) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx,
-			`UPDATE signing_keys SET retired_at = $1 WHERE retired_at IS NULL`,
-			timeValue{k.CreatedAt})
+		if s.dialect == DialectPostgres {
+			if _, err := tx.ExecContext(ctx, `LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+				return err
+			}
+		}
+		retiredAt := k.RetiredAt
+		if retiredAt == nil {
+			var next *time.Time
+			err := tx.QueryRowContext(ctx, `
+				SELECT MIN(created_at) FROM signing_keys
+				WHERE created_at > $1 OR (created_at = $1 AND id > $2)`,
+				timeValue{k.CreatedAt}, k.ID).Scan(nullTimeScan{&next})
+			if err != nil {
+				return err
+			}
+			retiredAt = next
+		}
+		_, err := tx.ExecContext(ctx, `
+			UPDATE signing_keys SET retired_at = $1
+			WHERE retired_at IS NULL AND (created_at < $1 OR (created_at = $1 AND id < $2))`,
+			timeValue{k.CreatedAt}, k.ID)
 		if err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO signing_keys (id, seed, created_at, retired_at) VALUES ($1, $2, $3, $4)`,
-			k.ID, k.Seed, timeValue{k.CreatedAt}, nullTimeValue{k.RetiredAt})
+			k.ID, k.Seed, timeValue{k.CreatedAt}, nullTimeValue{retiredAt})
 		return err
 	})
 	// The error names the key by its public id only; the seed is never part of it.

@@ -33,20 +33,26 @@ func (s *Store) FindRefreshToken(ctx context.Context, selector string) (*auth.Re
 // RotateRefreshToken marks the token with oldSelector rotated at now, inserts next and moves
 // the session's LastUsedAt (to now), IP, UserAgent and ExpiresAt (to next.ExpiresAt), all in
 // one transaction. It returns false, and changes nothing, if the old token was already rotated
-// or is gone. The conditional UPDATE decides: PostgreSQL makes a concurrent rotation wait for
-// the row and then re-check rotated_at IS NULL, SQLite runs the transactions one at a time, so
-// of concurrent rotations of one token exactly one returns true. next must belong to the old
-// token's session.
+// or is gone, its session deleted meanwhile included. next must belong to the old token's
+// session.
+//
+// Rows are locked in the order every delete locks them, session first and then its tokens
+// (DeleteSession, DeleteOtherSessions, ChangePassword and DeleteUser reach the tokens through
+// ON DELETE CASCADE), so rotation and revocation never deadlock on PostgreSQL: rotation first
+// takes the session's row lock, and only then the token's. A revocation that committed first
+// leaves no session to lock (false); one that comes later waits and deletes the new token
+// too. The conditional UPDATE of the token then decides between rotations: of concurrent
+// rotations of one token, exactly one returns true. SQLite runs write transactions one at a
+// time, so there the first SELECT only checks that the session is there.
 func (s *Store) RotateRefreshToken(ctx context.Context, oldSelector string, next *auth.RefreshToken, now time.Time, ip, userAgent string) (bool, error) {
-	rotated := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var sessionID uuid.UUID
 		err := tx.QueryRowContext(ctx, `
-			UPDATE refresh_tokens SET rotated_at = $1
-			WHERE selector = $2 AND rotated_at IS NULL
-			RETURNING session_id`, timeValue{now}, oldSelector).Scan(&sessionID)
+			SELECT id FROM sessions
+			WHERE id = (SELECT session_id FROM refresh_tokens WHERE selector = $1)`+s.lockUpdate(),
+			oldSelector).Scan(&sessionID)
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil
+			return errNotRotated
 		}
 		if err != nil {
 			return err
@@ -54,21 +60,35 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldSelector string, next
 		if sessionID != next.SessionID {
 			return fmt.Errorf("next token is for session %s, not %s", next.SessionID, sessionID)
 		}
-		if err := insertRefreshToken(ctx, tx, next); err != nil {
+		res, err := tx.ExecContext(ctx, `
+			UPDATE refresh_tokens SET rotated_at = $1
+			WHERE selector = $2 AND session_id = $3 AND rotated_at IS NULL`,
+			timeValue{now}, oldSelector, sessionID)
+		if err := expectOne(res, err, errNotRotated); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `
+		// The session is locked, so neither error below should happen; should one all the
+		// same, the token was not rotated and the transaction rolls back.
+		if err := insertRefreshToken(ctx, tx, next); isForeignKeyViolation(err) {
+			return errNotRotated
+		} else if err != nil {
+			return err
+		}
+		res, err = tx.ExecContext(ctx, `
 			UPDATE sessions SET last_used_at = $1, ip = $2, user_agent = $3, expires_at = $4
 			WHERE id = $5`,
-			timeValue{now}, ip, userAgent, timeValue{next.ExpiresAt}, next.SessionID)
-		if err := expectOne(res, err, auth.ErrSessionNotFound); err != nil {
-			return err
-		}
-		rotated = true
-		return nil
+			timeValue{now}, ip, userAgent, timeValue{next.ExpiresAt}, sessionID)
+		return expectOne(res, err, errNotRotated)
 	})
-	return rotated && err == nil, wrap("rotate refresh token", err)
+	if err == errNotRotated {
+		return false, nil
+	}
+	return err == nil, wrap("rotate refresh token", err)
 }
+
+// errNotRotated rolls back a rotation that must report false: the token was rotated already
+// or its session is gone.
+var errNotRotated = errors.New("refresh token not rotated")
 
 // insertRefreshToken inserts t in tx.
 func insertRefreshToken(ctx context.Context, tx *sql.Tx, t *auth.RefreshToken) error {

@@ -14,26 +14,37 @@ import (
 
 const sessionColumns = `id, user_id, user_agent, ip, created_at, last_used_at, expires_at`
 
-// CreateSession inserts s and its first refresh token, which must belong to s, in one
-// transaction. It returns auth.ErrUserNotFound if s.UserID names no user (the user was deleted
-// meanwhile).
-func (s *Store) CreateSession(ctx context.Context, sess *auth.Session, first *auth.RefreshToken) error {
+// CreateSession inserts sess and its first refresh token, which must belong to sess, in one
+// transaction, but only if the user's password hash is still checkedHash, the one the
+// sign-in verified. The condition is part of the INSERT; on PostgreSQL it also takes a share
+// lock on the user's row, so a concurrent ChangePassword either commits first (and the
+// condition, re-checked on the new row, fails) or waits for this transaction and then
+// deletes the new session with the others. SQLite runs write transactions one at a time. It
+// returns auth.ErrCredentialsChanged if the hash differs, and auth.ErrUserNotFound if
+// sess.UserID names no user (the user was deleted meanwhile).
+func (s *Store) CreateSession(ctx context.Context, sess *auth.Session, first *auth.RefreshToken, checkedHash string) error {
 	if first.SessionID != sess.ID {
 		return fmt.Errorf("create session: refresh token is for session %s, not %s", first.SessionID, sess.ID)
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO sessions (`+sessionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO sessions (`+sessionColumns+`)
+			SELECT $1, $2, $3, $4, $5, $6, $7
+			WHERE EXISTS (SELECT 1 FROM users WHERE id = $2 AND password_hash = $8`+s.lockShare()+`)`,
 			sess.ID, sess.UserID, sess.UserAgent, sess.IP,
-			timeValue{sess.CreatedAt}, timeValue{sess.LastUsedAt}, timeValue{sess.ExpiresAt})
+			timeValue{sess.CreatedAt}, timeValue{sess.LastUsedAt}, timeValue{sess.ExpiresAt},
+			checkedHash)
 		if isForeignKeyViolation(err) {
 			return auth.ErrUserNotFound
 		}
-		if err != nil {
+		if err := expectOne(res, err, errNoRow); err != nil {
 			return err
 		}
 		return insertRefreshToken(ctx, tx, first)
 	})
+	if err == errNoRow {
+		err = s.credentialsError(ctx, sess.UserID)
+	}
 	return wrap("create session", err)
 }
 
@@ -83,14 +94,14 @@ func scanSession(row scanner, s *auth.Session) error {
 // CASCADE. It returns auth.ErrSessionNotFound if the user has no such session, including when
 // the session belongs to someone else.
 func (s *Store) DeleteSession(ctx context.Context, userID, sessionID uuid.UUID) error {
-	res, err := s.db.ExecContext(ctx,
+	res, err := s.exec(ctx,
 		`DELETE FROM sessions WHERE id = $1 AND user_id = $2`, sessionID, userID)
 	return wrap("delete session", expectOne(res, err, auth.ErrSessionNotFound))
 }
 
 // DeleteOtherSessions deletes every session of the user but keep and returns how many.
 func (s *Store) DeleteOtherSessions(ctx context.Context, userID, keep uuid.UUID) (int, error) {
-	res, err := s.db.ExecContext(ctx,
+	res, err := s.exec(ctx,
 		`DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, keep)
 	if err != nil {
 		return 0, fmt.Errorf("delete other sessions: %w", err)
@@ -104,7 +115,7 @@ func (s *Store) DeleteOtherSessions(ctx context.Context, userID, keep uuid.UUID)
 // Rotated tokens are kept until they expire, for reuse detection; after that a reuse fails
 // anyway, so they would only pile up.
 func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1`, timeValue{now})
+	res, err := s.exec(ctx, `DELETE FROM sessions WHERE expires_at < $1`, timeValue{now})
 	if err != nil {
 		return 0, fmt.Errorf("delete expired sessions: %w", err)
 	}
@@ -112,7 +123,7 @@ func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int, error) {
 	if err != nil {
 		return 0, wrap("delete expired sessions", err)
 	}
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM refresh_tokens WHERE expires_at < $1`, timeValue{now}); err != nil {
+	if _, err := s.exec(ctx, `DELETE FROM refresh_tokens WHERE expires_at < $1`, timeValue{now}); err != nil {
 		return 0, fmt.Errorf("delete expired refresh tokens: %w", err)
 	}
 	return n, nil

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -133,17 +134,85 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes the database; it waits for queries in flight to finish.
 func (s *Store) Close() error { return s.db.Close() }
 
-// inTx runs fn in a transaction and commits it if fn returns nil, rolling back otherwise.
+// txAttempts is how many times retry runs a transaction that PostgreSQL aborted as a
+// serialization failure or a deadlock victim.
+const txAttempts = 5
+
+// inTx runs fn in a transaction and commits it if fn returns nil, rolling back otherwise. On
+// PostgreSQL it runs the whole transaction again, fn included, when the server aborted it as a
+// serialization failure or a deadlock victim, so fn must set its results afresh on every call.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
+	return s.retry(ctx, func() error {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
+			tx.Rollback()
+			return err
+		}
+		return tx.Commit()
+	})
+}
+
+// exec runs one statement on its own, retried as retry says: a DELETE that cascades locks
+// rows in several tables and can be chosen as a deadlock victim.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := s.retry(ctx, func() error {
+		var err error
+		res, err = s.db.ExecContext(ctx, query, args...)
 		return err
+	})
+	return res, err
+}
+
+// retry runs attempt, a whole transaction (or a single statement, which is one), up to
+// txAttempts times while it fails with an error worth retrying, waiting a little longer, with
+// jitter, before each new attempt so that the transactions that collided do not collide again.
+func (s *Store) retry(ctx context.Context, attempt func() error) error {
+	var err error
+	for i := range txAttempts {
+		if err = attempt(); !s.retryable(err) || i == txAttempts-1 {
+			return err
+		}
+		wait := time.Duration(i+1) * (5*time.Millisecond + rand.N(5*time.Millisecond))
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
 	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
+	return err
+}
+
+// retryable reports whether err is a PostgreSQL serialization_failure or deadlock_detected,
+// by SQLSTATE: the server rolled the transaction back and running it again may succeed.
+// SQLite's immediate transactions never deadlock; busy_timeout makes them wait instead.
+func (s *Store) retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return s.dialect == DialectPostgres && errors.As(err, &pgErr) &&
+		(pgErr.Code == "40001" || pgErr.Code == "40P01")
+}
+
+// lockShare is the locking clause that makes a SELECT on PostgreSQL wait for, and then
+// re-check, rows a concurrent transaction is updating, and keep them from changing until the
+// transaction ends; SQLite has none and needs none.
+func (s *Store) lockShare() string {
+	if s.dialect == DialectPostgres {
+		return " FOR SHARE"
 	}
-	return tx.Commit()
+	return ""
+}
+
+// lockUpdate is the locking clause that makes a SELECT on PostgreSQL lock the rows it returns
+// for writing until the transaction ends, waiting for any concurrent writer; SQLite has none
+// and needs none.
+func (s *Store) lockUpdate() string {
+	if s.dialect == DialectPostgres {
+		return " FOR UPDATE"
+	}
+	return ""
 }
 
 // isForeignKeyViolation reports whether err is a foreign key violation, by its error code.

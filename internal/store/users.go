@@ -65,14 +65,49 @@ func scanUser(row scanner) (*auth.User, error) {
 	return &u, nil
 }
 
-// UpdateUser saves u's names, password hash and UpdatedAt; the email never changes here. It
-// returns auth.ErrUserNotFound if the user is gone.
+// UpdateUser saves u's names and UpdatedAt, and nothing else: the email never changes here,
+// and u.PasswordHash may have been read before a concurrent password change, so writing it
+// back would undo that change. It returns auth.ErrUserNotFound if the user is gone.
 func (s *Store) UpdateUser(ctx context.Context, u *auth.User) error {
 	res, err := s.db.ExecContext(ctx, `
-		UPDATE users SET first_name = $1, last_name = $2, password_hash = $3, updated_at = $4
-		WHERE id = $5`,
-		u.FirstName, u.LastName, u.PasswordHash, timeValue{u.UpdatedAt}, u.ID)
+		UPDATE users SET first_name = $1, last_name = $2, updated_at = $3
+		WHERE id = $4`,
+		u.FirstName, u.LastName, timeValue{u.UpdatedAt}, u.ID)
 	return wrap("update user", expectOne(res, err, auth.ErrUserNotFound))
+}
+
+// UpdatePasswordHash replaces the user's hash with newHash only if it is still oldHash (a
+// rehash at sign-in), so it never overwrites a password changed meanwhile: the condition is
+// part of the UPDATE, which PostgreSQL re-checks on the newest row after waiting for a
+// concurrent writer. It returns auth.ErrCredentialsChanged if the hash differs, and
+// auth.ErrUserNotFound if the user is gone.
+func (s *Store) UpdatePasswordHash(ctx context.Context, userID uuid.UUID, oldHash, newHash string) error {
+	res, err := s.db.ExecContext(ctx,
+		`UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3`,
+		newHash, userID, oldHash)
+	if err := expectOne(res, err, errNoRow); err != errNoRow {
+		return wrap("update password hash", err)
+	}
+	return wrap("update password hash", s.credentialsError(ctx, userID))
+}
+
+// errNoRow is what expectOne returns to a caller that explains a missed row itself.
+var errNoRow = errors.New("no row matched")
+
+// credentialsError explains why a write conditional on the user's password hash matched no
+// row: auth.ErrUserNotFound if the user is gone, else auth.ErrCredentialsChanged.
+func (s *Store) credentialsError(ctx context.Context, userID uuid.UUID) error {
+	var exists bool
+	err := s.db.QueryRowContext(ctx,
+		`SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)`, userID).Scan(&exists)
+	switch {
+	case err != nil:
+		return err
+	case !exists:
+		return auth.ErrUserNotFound
+	default:
+		return auth.ErrCredentialsChanged
+	}
 }
 
 // ChangePassword saves hash and, in the same transaction, deletes every session of the user
@@ -96,7 +131,7 @@ func (s *Store) ChangePassword(ctx context.Context, userID uuid.UUID, hash strin
 // DeleteUser deletes the user; sessions, refresh tokens and email accounts go with it by
 // ON DELETE CASCADE. It returns auth.ErrUserNotFound if there is no such user.
 func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, id)
+	res, err := s.exec(ctx, `DELETE FROM users WHERE id = $1`, id)
 	return wrap("delete user", expectOne(res, err, auth.ErrUserNotFound))
 }
 

@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"CreateUser", testCreateUser},
 		{"FindUser", testFindUser},
 		{"UpdateUser", testUpdateUser},
+		{"UpdatePasswordHash", testUpdatePasswordHash},
 		{"ChangePassword", testChangePassword},
 		{"DeleteUser", testDeleteUser},
 		{"CreateSession", testCreateSession},
@@ -37,6 +38,8 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"DeleteExpired", testDeleteExpired},
 		{"FindRefreshToken", testFindRefreshToken},
 		{"RotateRefreshToken", testRotateRefreshToken},
+		{"RotateWhileRevoking", testRotateWhileRevoking},
+		{"SignInWhilePasswordChanges", testSignInWhilePasswordChanges},
 		{"EmailAccount", testEmailAccount},
 		{"ListSigningKeys", testListSigningKeys},
 		{"CreateSigningKey", testCreateSigningKey},
@@ -48,6 +51,11 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 			c.run(t, open(t))
 		})
 	}
+	// These need a fresh store for each subtest.
+	t.Run("SigningKeyCommitOrder", func(t *testing.T) {
+		t.Parallel()
+		testSigningKeyCommitOrder(t, open)
+	})
 }
 
 // t0 is the suite's clock: UTC at microsecond precision, the precision the store keeps, so
@@ -100,19 +108,22 @@ func wantEqual[T any](t *testing.T, what string, got, want T) {
 	}
 }
 
-// newUser creates a user with email, created at t0.
+// userHash is the password hash of every user newUser creates.
+const userHash = "$2a$04$not-a-real-hash"
+
+// newUser creates a user with email and userHash, created at t0.
 func newUser(t *testing.T, s *store.Store, email string) *auth.User {
 	t.Helper()
 	u := &auth.User{
 		ID: uuid.New(), Email: email, FirstName: "Ada", LastName: "Lovelace",
-		PasswordHash: "$2a$04$not-a-real-hash", CreatedAt: t0, UpdatedAt: t0,
+		PasswordHash: userHash, CreatedAt: t0, UpdatedAt: t0,
 	}
 	must(t, "CreateUser "+email, s.CreateUser(t.Context(), u))
 	return u
 }
 
 // newSession creates a session of userID last used at lastUsed and expiring at expires, with
-// its first refresh token.
+// its first refresh token. The user must have been created by newUser, with userHash.
 func newSession(t *testing.T, s *store.Store, userID uuid.UUID, lastUsed, expires time.Time) (*auth.Session, *auth.RefreshToken) {
 	t.Helper()
 	sess := &auth.Session{
@@ -120,7 +131,7 @@ func newSession(t *testing.T, s *store.Store, userID uuid.UUID, lastUsed, expire
 		CreatedAt: t0, LastUsedAt: lastUsed, ExpiresAt: expires,
 	}
 	tok := newToken(t, sess.ID, expires)
-	must(t, "CreateSession", s.CreateSession(t.Context(), sess, tok))
+	must(t, "CreateSession", s.CreateSession(t.Context(), sess, tok, userHash))
 	return sess, tok
 }
 

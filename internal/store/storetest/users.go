@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -70,22 +71,92 @@ func testFindUser(t *testing.T, s *store.Store) {
 }
 
 func testUpdateUser(t *testing.T, s *store.Store) {
-	t.Run("SavesNamesHashAndUpdatedAt", func(t *testing.T) {
+	t.Run("SavesNamesAndUpdatedAtOnly", func(t *testing.T) {
 		u := newUser(t, s, "update@example.com")
 		changed := *u
-		changed.FirstName, changed.LastName, changed.PasswordHash = "Grace", "Hopper", "new-hash"
+		changed.FirstName, changed.LastName = "Grace", "Hopper"
 		changed.UpdatedAt = t0.Add(time.Hour)
-		changed.Email = "ignored@example.com"
+		changed.Email, changed.PasswordHash = "ignored@example.com", "ignored-hash"
+		changed.CreatedAt = t0.Add(-time.Hour)
 		must(t, "UpdateUser", s.UpdateUser(t.Context(), &changed))
 		got, err := s.FindUserByID(t.Context(), u.ID)
 		must(t, "FindUserByID", err)
-		want := changed
-		want.Email = u.Email
+		want := *u
+		want.FirstName, want.LastName, want.UpdatedAt = changed.FirstName, changed.LastName, changed.UpdatedAt
 		wantEqual(t, "updated user", got, &want)
+	})
+	t.Run("KeepsPasswordChangedMeanwhile", func(t *testing.T) {
+		u := newUser(t, s, "stale@example.com")
+		read, err := s.FindUserByID(t.Context(), u.ID) // a profile edit reads the user ...
+		must(t, "FindUserByID", err)
+		must(t, "ChangePassword", s.ChangePassword(t.Context(), u.ID, "changed-hash", t0.Add(time.Minute), uuid.New()))
+		read.FirstName, read.UpdatedAt = "Grace", t0.Add(time.Hour) // ... and saves it after the change
+		must(t, "UpdateUser", s.UpdateUser(t.Context(), read))
+		got, err := s.FindUserByID(t.Context(), u.ID)
+		must(t, "FindUserByID", err)
+		if got.PasswordHash != "changed-hash" || got.FirstName != "Grace" {
+			t.Errorf("user: got hash %q and first name %q, want %q and %q", got.PasswordHash, got.FirstName, "changed-hash", "Grace")
+		}
 	})
 	t.Run("NotFound", func(t *testing.T) {
 		u := &auth.User{ID: uuid.New(), Email: "ghost@example.com", UpdatedAt: t0}
 		wantErr(t, "UpdateUser", s.UpdateUser(t.Context(), u), auth.ErrUserNotFound)
+	})
+}
+
+func testUpdatePasswordHash(t *testing.T, s *store.Store) {
+	t.Run("Swaps", func(t *testing.T) {
+		u := newUser(t, s, "rehash@example.com")
+		must(t, "UpdatePasswordHash", s.UpdatePasswordHash(t.Context(), u.ID, userHash, "rehashed"))
+		got, err := s.FindUserByID(t.Context(), u.ID)
+		must(t, "FindUserByID", err)
+		want := *u
+		want.PasswordHash = "rehashed"
+		wantEqual(t, "user", got, &want)
+	})
+	t.Run("CredentialsChanged", func(t *testing.T) {
+		u := newUser(t, s, "changed@example.com")
+		must(t, "ChangePassword", s.ChangePassword(t.Context(), u.ID, "changed-hash", t0, uuid.New()))
+		err := s.UpdatePasswordHash(t.Context(), u.ID, userHash, "rehashed")
+		wantErr(t, "UpdatePasswordHash", err, auth.ErrCredentialsChanged)
+		got, err := s.FindUserByID(t.Context(), u.ID)
+		must(t, "FindUserByID", err)
+		if got.PasswordHash != "changed-hash" {
+			t.Errorf("hash: got %q, want %q", got.PasswordHash, "changed-hash")
+		}
+	})
+	t.Run("NotFound", func(t *testing.T) {
+		err := s.UpdatePasswordHash(t.Context(), uuid.New(), userHash, "rehashed")
+		wantErr(t, "UpdatePasswordHash", err, auth.ErrUserNotFound)
+	})
+	t.Run("Concurrent", func(t *testing.T) {
+		const n = 20
+		u := newUser(t, s, "race@example.com")
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { errs[i] = s.UpdatePasswordHash(t.Context(), u.ID, userHash, fmt.Sprint("rehash-", i)) })
+		}
+		wg.Wait()
+		won := -1
+		for i, err := range errs {
+			switch {
+			case err == nil && won < 0:
+				won = i
+			case err == nil:
+				t.Errorf("UpdatePasswordHash %d and %d: both got nil, want one ErrCredentialsChanged", won, i)
+			case !errors.Is(err, auth.ErrCredentialsChanged):
+				t.Errorf("UpdatePasswordHash: got error %v, want nil or ErrCredentialsChanged", err)
+			}
+		}
+		if won < 0 {
+			t.Fatal("UpdatePasswordHash: every call failed, want one to succeed")
+		}
+		got, err := s.FindUserByID(t.Context(), u.ID)
+		must(t, "FindUserByID", err)
+		if want := fmt.Sprint("rehash-", won); got.PasswordHash != want {
+			t.Errorf("hash: got %q, want the winner's %q", got.PasswordHash, want)
+		}
 	})
 }
 

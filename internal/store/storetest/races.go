@@ -1,0 +1,108 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/store"
+)
+
+// raceRounds is how many times each race below is run. On PostgreSQL a rotation that locked
+// its token before its session deadlocked against every kind of revocation within 20 rounds.
+const raceRounds = 50
+
+// testRotateWhileRevoking races a rotation against each way of deleting its session. Rotation
+// and revocation must not deadlock (or fail in any other way): the rotation returns true or
+// false and no error, the revocation succeeds, and afterwards neither the session nor any
+// token of it, the successor included, is left.
+func testRotateWhileRevoking(t *testing.T, s *store.Store) {
+	revocations := []struct {
+		name   string
+		revoke func(userID, sessionID uuid.UUID) error
+	}{
+		{"DeleteSession", func(userID, sessionID uuid.UUID) error {
+			return s.DeleteSession(t.Context(), userID, sessionID)
+		}},
+		{"DeleteOtherSessions", func(userID, _ uuid.UUID) error {
+			_, err := s.DeleteOtherSessions(t.Context(), userID, uuid.New())
+			return err
+		}},
+		{"ChangePassword", func(userID, _ uuid.UUID) error {
+			return s.ChangePassword(t.Context(), userID, "new-hash", t0, uuid.New())
+		}},
+		{"DeleteUser", func(userID, _ uuid.UUID) error {
+			return s.DeleteUser(t.Context(), userID)
+		}},
+	}
+	for _, r := range revocations {
+		t.Run(r.name, func(t *testing.T) {
+			for i := range raceRounds {
+				u := newUser(t, s, fmt.Sprintf("%s-%d@example.com", r.name, i))
+				sess, old := newSession(t, s, u.ID, t0, t0.Add(time.Hour))
+				next := newToken(t, sess.ID, t0.Add(2*time.Hour))
+				var (
+					rotated           bool
+					rotErr, revokeErr error
+					start             = make(chan struct{})
+					wg                sync.WaitGroup
+				)
+				wg.Go(func() {
+					<-start
+					rotated, rotErr = s.RotateRefreshToken(t.Context(), old.Selector, next, t0.Add(time.Minute), "ip", "ua")
+				})
+				wg.Go(func() {
+					<-start
+					revokeErr = r.revoke(u.ID, sess.ID)
+				})
+				close(start)
+				wg.Wait()
+				if rotErr != nil {
+					t.Fatalf("round %d: RotateRefreshToken: got %v, %v, want true or false and no error", i, rotated, rotErr)
+				}
+				must(t, fmt.Sprintf("round %d: %s", i, r.name), revokeErr)
+				wantErr(t, "FindSession", errOnly(s.FindSession(t.Context(), sess.ID)), auth.ErrSessionNotFound)
+				for _, tok := range []*auth.RefreshToken{old, next} {
+					wantErr(t, "FindRefreshToken", errOnly(s.FindRefreshToken(t.Context(), tok.Selector)), auth.ErrRefreshTokenNotFound)
+				}
+			}
+		})
+	}
+}
+
+// testSignInWhilePasswordChanges races CreateSession, conditional on the hash a sign-in
+// checked, against ChangePassword. Whichever commits first, the session must not survive:
+// either CreateSession finds the hash changed, or ChangePassword deletes the session with the
+// user's others.
+func testSignInWhilePasswordChanges(t *testing.T, s *store.Store) {
+	for i := range raceRounds {
+		u := newUser(t, s, fmt.Sprintf("signin-%d@example.com", i))
+		sess := &auth.Session{ID: uuid.New(), UserID: u.ID, CreatedAt: t0, LastUsedAt: t0, ExpiresAt: t0.Add(time.Hour)}
+		var (
+			createErr, changeErr error
+			start                = make(chan struct{})
+			wg                   sync.WaitGroup
+		)
+		wg.Go(func() {
+			<-start
+			createErr = s.CreateSession(t.Context(), sess, newToken(t, sess.ID, sess.ExpiresAt), userHash)
+		})
+		wg.Go(func() {
+			<-start
+			changeErr = s.ChangePassword(t.Context(), u.ID, "new-hash", t0, uuid.New())
+		})
+		close(start)
+		wg.Wait()
+		if createErr != nil && !errors.Is(createErr, auth.ErrCredentialsChanged) {
+			t.Fatalf("round %d: CreateSession: got %v, want nil or ErrCredentialsChanged", i, createErr)
+		}
+		must(t, fmt.Sprintf("round %d: ChangePassword", i), changeErr)
+		err := errOnly(s.FindSession(t.Context(), sess.ID))
+		wantErr(t, fmt.Sprintf("round %d: FindSession (CreateSession returned %v)", i, createErr), err, auth.ErrSessionNotFound)
+	}
+}
