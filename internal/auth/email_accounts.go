@@ -9,7 +9,8 @@ import (
 )
 
 // MaxEmailAccounts bounds how many mailboxes one user may connect, so one account cannot
-// grow without limit. Two concurrent adds at the limit may pass it by one; nothing breaks.
+// grow without limit. It is a guard, not an invariant: adds racing at the limit may each pass
+// it, and nothing breaks when they do.
 const MaxEmailAccounts = 50
 
 // ErrTooManyEmailAccounts is returned when a user already has MaxEmailAccounts.

@@ -47,7 +47,7 @@ var (
 	ErrCredentialsChanged = &Error{Code: "credentials_changed", Message: "The password changed meanwhile"}
 )
 
-// invalid returns a validation error listing fields.
-func invalid(fields ...FieldError) *Error {
+// Invalid returns a validation error listing fields.
+func Invalid(fields ...FieldError) *Error {
 	return &Error{Code: CodeInvalidInput, Message: "Invalid input", Fields: fields}
 }

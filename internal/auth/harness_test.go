@@ -136,7 +136,7 @@ func newService(tb testing.TB, opts ...func(*auth.Options)) *env {
 		o.Store = storetest.OpenSQLite(tb)
 	}
 	e.store = o.Store.(*store.Store)
-	keys, err := token.NewKeyring(context.Background(), e.store, 20*time.Minute, e.clock.Now)
+	keys, err := token.NewKeyring(context.Background(), e.store, accessTTL, e.clock.Now)
 	if err != nil {
 		tb.Fatalf("NewKeyring: %v", err)
 	}

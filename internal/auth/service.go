@@ -1,12 +1,16 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -36,6 +40,11 @@ type Options struct {
 	Logger     *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// MaxConcurrentHashes bounds the bcrypt work in flight; 0 means twice the CPUs. Past it a
+	// request waits for a slot, up to HashWait (0 means 5 s), then gets ErrBusy: a flood of
+	// sign-ins then slows sign-ins, not every other request.
+	MaxConcurrentHashes int
+	HashWait            time.Duration
 }
 
 // Service carries out what users ask of Gatehouse; every rule lives here.
@@ -50,6 +59,8 @@ type Service struct {
 	// dummyHash is verified when an email is unknown, so a failed sign-in takes as long
 	// whether or not the account exists, and timing does not reveal which emails exist.
 	dummyHash string
+	hashSlots chan struct{}
+	hashWait  time.Duration
 }
 
 // NewService returns a Service. It hashes once, to make the dummy hash at the current cost.
@@ -64,10 +75,16 @@ func NewService(o Options) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dummy hash: %w", err)
 	}
+	slots := o.MaxConcurrentHashes
+	if slots <= 0 {
+		slots = 2 * runtime.GOMAXPROCS(0)
+	}
 	return &Service{
 		store: o.Store, hasher: o.Hasher, tokens: o.Tokens,
-		refreshTTL: o.RefreshTTL, reuseGrace: o.ReuseGrace,
-		log: o.Logger, now: func() time.Time { return o.Now().UTC() }, dummyHash: dummy,
+		refreshTTL: o.RefreshTTL, reuseGrace: o.ReuseGrace, log: o.Logger,
+		// Microseconds: what both databases keep, so a response says what a later read says.
+		now:       func() time.Time { return o.Now().UTC().Truncate(time.Microsecond) },
+		dummyHash: dummy, hashSlots: make(chan struct{}, slots), hashWait: cmp.Or(o.HashWait, 5*time.Second),
 	}, nil
 }
 
@@ -104,9 +121,9 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error)
 		return nil, err
 	}
 	// Hash before touching the database: it is slow on purpose and must not hold a connection.
-	hash, err := s.hasher.Hash(in.Password)
+	hash, err := s.hash(ctx, in.Password)
 	if err != nil {
-		return nil, fmt.Errorf("hash password: %w", err)
+		return nil, err
 	}
 	now := s.now()
 	u := &User{
@@ -142,9 +159,13 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 	if err != nil {
 		return Tokens{}, err
 	}
+	// The session is created only if the hash is still the one verified (or its rehash): a
+	// password change that landed while this sign-in was hashing wins.
+	checked := u.PasswordHash
 	if s.hasher.NeedsRehash(u.PasswordHash) {
-		s.rehash(ctx, u, password)
+		checked = s.rehash(ctx, u, password)
 	}
+	client = client.clean()
 	now := s.now()
 	first, err := token.NewRefresh()
 	if err != nil {
@@ -155,30 +176,42 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 		return Tokens{}, err
 	}
 	sess := &Session{
-		ID: uuid.New(), UserID: u.ID, UserAgent: truncate(client.UserAgent, 512), IP: client.IP,
+		ID: uuid.New(), UserID: u.ID, UserAgent: client.UserAgent, IP: client.IP,
 		CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(s.refreshTTL),
 	}
 	rt := &RefreshToken{
 		Selector: first.Selector, SessionID: sess.ID, VerifierHash: first.Hash(),
 		SuccessorSalt: salt, CreatedAt: now, ExpiresAt: sess.ExpiresAt,
 	}
-	if err := s.store.CreateSession(ctx, sess, rt); err != nil {
-		return Tokens{}, fmt.Errorf("create session: %w", err)
+	err = s.store.CreateSession(ctx, sess, rt, checked)
+	if errors.Is(err, ErrCredentialsChanged) || errors.Is(err, ErrUserNotFound) {
+		return Tokens{}, ErrInvalidCredentials
+	}
+	if err != nil {
+		return Tokens{}, fmt.Errorf("sign in: %w", err)
 	}
 	s.log.InfoContext(ctx, "signed in", "user_id", u.ID, "session_id", sess.ID)
 	return s.issue(u.ID, sess.ID, first, now)
 }
 
+// checkCredentials returns the user whose email and password these are. An address that is
+// not even valid is treated as unknown, after the same work, so it never reaches the database.
 func (s *Service) checkCredentials(ctx context.Context, email, password string) (*User, error) {
-	u, err := s.store.FindUserByEmail(ctx, email)
+	var u *User
+	var err error = ErrUserNotFound
+	if validEmail(email) {
+		u, err = s.store.FindUserByEmail(ctx, email)
+	}
 	if errors.Is(err, ErrUserNotFound) {
-		_, _ = s.hasher.Verify(s.dummyHash, password)
+		if _, err := s.verify(ctx, s.dummyHash, password); err != nil {
+			return nil, err // busy: answered as for a known email
+		}
 		return nil, ErrInvalidCredentials
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find user: %w", err)
 	}
-	ok, err := s.hasher.Verify(u.PasswordHash, password)
+	ok, err := s.verify(ctx, u.PasswordHash, password)
 	if err != nil {
 		return nil, fmt.Errorf("verify password of user %s: %w", u.ID, err)
 	}
@@ -188,17 +221,19 @@ func (s *Service) checkCredentials(ctx context.Context, email, password string) 
 	return u, nil
 }
 
-// rehash stores a hash at the current cost (passlib's deprecated="auto"). A failure is logged
-// and the sign-in goes on: the old hash still verifies.
-func (s *Service) rehash(ctx context.Context, u *User, password string) {
-	hash, err := s.hasher.Hash(password)
+// rehash stores a hash at the current cost (passlib's deprecated="auto") if the stored one is
+// still u's, and returns the hash that is stored now. A failure is logged and the sign-in goes
+// on: the old hash still verifies.
+func (s *Service) rehash(ctx context.Context, u *User, password string) string {
+	hash, err := s.hash(ctx, password)
 	if err == nil {
-		u.PasswordHash = hash
-		err = s.store.UpdateUser(ctx, u)
+		err = s.store.UpdatePasswordHash(ctx, u.ID, u.PasswordHash, hash)
 	}
 	if err != nil {
 		s.log.WarnContext(ctx, "rehash password", "user_id", u.ID, "error", err)
+		return u.PasswordHash
 	}
+	return hash
 }
 
 func (s *Service) issue(userID, sessionID uuid.UUID, refresh token.Refresh, now time.Time) (Tokens, error) {
@@ -236,14 +271,24 @@ func (s *Service) Authenticate(ctx context.Context, accessToken string) (Princip
 // Ping returns nil when the store answers.
 func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
 
+// clean makes client metadata safe to store and show: valid UTF-8 (PostgreSQL refuses
+// anything else), no control characters, and a bounded length.
+func (c Client) clean() Client {
+	ua := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(c.UserAgent, "\uFFFD"))
+	return Client{IP: truncate(c.IP, 64), UserAgent: truncate(ua, 512)}
+}
+
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && !utf8RuneStart(s[n]) {
+	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
 	return s[:n]
 }
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

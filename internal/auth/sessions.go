@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -25,9 +26,10 @@ func (s *Service) Refresh(ctx context.Context, presented string, client Client) 
 	if err != nil {
 		return Tokens{}, err
 	}
+	client = client.clean()
 	now := s.now()
-	successor := r.Successor(rt.SuccessorSalt)
 	if rt.RotatedAt == nil {
+		successor := r.Successor(rt.SuccessorSalt)
 		salt, err := token.NewSalt()
 		if err != nil {
 			return Tokens{}, err
@@ -36,29 +38,63 @@ func (s *Service) Refresh(ctx context.Context, presented string, client Client) 
 			Selector: successor.Selector, SessionID: sess.ID, VerifierHash: successor.Hash(),
 			SuccessorSalt: salt, CreatedAt: now, ExpiresAt: now.Add(s.refreshTTL),
 		}
-		rotated, err := s.store.RotateRefreshToken(ctx, rt.Selector, next, now, client.IP, truncate(client.UserAgent, 512))
+		rotated, err := s.store.RotateRefreshToken(ctx, rt.Selector, next, now, client.IP, client.UserAgent)
 		if err != nil {
-			return Tokens{}, fmt.Errorf("rotate refresh token: %w", err)
+			return Tokens{}, fmt.Errorf("refresh: %w", err)
 		}
 		if rotated {
 			return s.issue(sess.UserID, sess.ID, successor, now)
 		}
-		// Another request rotated it a moment ago: read when, and judge it as a reuse.
+		// Another request rotated it a moment ago (or revoked the session): read which, and
+		// judge this one as a reuse.
 		if rt, sess, err = s.findRefresh(ctx, r); err != nil {
 			return Tokens{}, err
 		}
 		if rt.RotatedAt == nil {
-			return Tokens{}, fmt.Errorf("rotate refresh token: refused, yet not rotated")
+			return Tokens{}, errors.New("refresh: rotation refused, yet the token is not rotated")
 		}
 	}
-	if s.reuseGrace > 0 && now.Sub(*rt.RotatedAt) <= s.reuseGrace {
-		return s.issue(sess.UserID, sess.ID, successor, now)
+	if s.withinGrace(*rt.RotatedAt, now) {
+		current, err := s.current(ctx, r, rt)
+		if err != nil {
+			return Tokens{}, err
+		}
+		s.log.InfoContext(ctx, "refresh token presented again within the grace window", "user_id", sess.UserID, "session_id", sess.ID, "ip", client.IP)
+		return s.issue(sess.UserID, sess.ID, current, now)
 	}
 	if err := s.store.DeleteSession(ctx, sess.UserID, sess.ID); err != nil && !errors.Is(err, ErrSessionNotFound) {
 		return Tokens{}, fmt.Errorf("revoke session on refresh token reuse: %w", err)
 	}
 	s.log.WarnContext(ctx, "refresh token reused: session revoked", "user_id", sess.UserID, "session_id", sess.ID, "ip", client.IP)
 	return Tokens{}, ErrInvalidRefreshToken
+}
+
+func (s *Service) withinGrace(rotatedAt, now time.Time) bool {
+	return s.reuseGrace > 0 && now.Sub(rotatedAt) <= s.reuseGrace
+}
+
+// maxGraceWalk bounds how far current follows a chain of rotations.
+const maxGraceWalk = 8
+
+// current returns the newest token of the chain that starts at r (already rotated): a tab that
+// presents r late must get the token now in use, not one the other tab has rotated since,
+// or the cookie it sets would be spent and the next refresh would look like reuse.
+func (s *Service) current(ctx context.Context, r token.Refresh, rt *RefreshToken) (token.Refresh, error) {
+	for range maxGraceWalk {
+		next := r.Successor(rt.SuccessorSalt)
+		row, err := s.store.FindRefreshToken(ctx, next.Selector)
+		if errors.Is(err, ErrRefreshTokenNotFound) {
+			return token.Refresh{}, ErrInvalidRefreshToken
+		}
+		if err != nil {
+			return token.Refresh{}, fmt.Errorf("refresh: %w", err)
+		}
+		if row.RotatedAt == nil {
+			return next, nil
+		}
+		r, rt = next, row
+	}
+	return token.Refresh{}, ErrInvalidRefreshToken
 }
 
 // findRefresh returns the stored token r names and its live session, or ErrInvalidRefreshToken.

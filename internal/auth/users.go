@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -9,6 +10,9 @@ import (
 // Me returns p's user.
 func (s *Service) Me(ctx context.Context, p Principal) (*User, error) {
 	u, err := s.store.FindUserByID(ctx, p.UserID)
+	if errors.Is(err, ErrUserNotFound) {
+		return nil, ErrNotAuthenticated // deleted since the request was authenticated
+	}
 	if err != nil {
 		return nil, fmt.Errorf("find user: %w", err)
 	}
@@ -69,9 +73,9 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, in ChangePass
 	if _, err := s.confirmPassword(ctx, p, in.CurrentPassword); err != nil {
 		return err
 	}
-	hash, err := s.hasher.Hash(in.NewPassword)
+	hash, err := s.hash(ctx, in.NewPassword)
 	if err != nil {
-		return fmt.Errorf("hash password: %w", err)
+		return err
 	}
 	if err := s.store.ChangePassword(ctx, p.UserID, hash, s.now(), p.SessionID); err != nil {
 		return fmt.Errorf("change password: %w", err)
@@ -104,7 +108,7 @@ func (s *Service) confirmPassword(ctx context.Context, p Principal, password str
 	if err != nil {
 		return nil, err
 	}
-	ok, err := s.hasher.Verify(u.PasswordHash, password)
+	ok, err := s.verify(ctx, u.PasswordHash, password)
 	if err != nil {
 		return nil, fmt.Errorf("verify password of user %s: %w", u.ID, err)
 	}

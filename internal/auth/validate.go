@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Limits on what users type. Names and labels are for display; 100 characters is generous.
@@ -24,6 +26,7 @@ const (
 	typeMinLength = "value_error.any_str.min_length"
 	typeMaxLength = "value_error.any_str.max_length"
 	typeControl   = "value_error.str.control_characters"
+	typeInvisible = "value_error.str.no_visible_characters"
 	typeEnum      = "type_error.enum"
 	// MsgMissing is FastAPI's message for a missing field.
 	MsgMissing = "field required"
@@ -42,7 +45,7 @@ func (c *checker) err() error {
 	if len(c.fields) == 0 {
 		return nil
 	}
-	return invalid(c.fields...)
+	return Invalid(c.fields...)
 }
 
 // email checks an already-normalised address.
@@ -53,7 +56,8 @@ func (c *checker) email(field, v string) {
 }
 
 // text checks a trimmed display string: required unless optional, at most MaxNameLength
-// characters, and no control characters (PostgreSQL refuses NUL, and none belongs in a name).
+// characters, no control or formatting characters (PostgreSQL refuses NUL; a right-to-left
+// override would make a name display as another), and something visible when not empty.
 func (c *checker) text(field, v string, optional bool) {
 	n := utf8.RuneCountInString(v)
 	switch {
@@ -61,18 +65,34 @@ func (c *checker) text(field, v string, optional bool) {
 		c.add(field, "ensure this value has at least 1 characters", typeMinLength)
 	case n > MaxNameLength:
 		c.add(field, fmt.Sprintf("ensure this value has at most %d characters", MaxNameLength), typeMaxLength)
-	case strings.IndexFunc(v, unicode.IsControl) >= 0:
+	case strings.IndexFunc(v, isHidden) >= 0:
 		c.add(field, "must not contain control characters", typeControl)
+	case n > 0 && strings.IndexFunc(v, isVisible) < 0:
+		c.add(field, "must contain a visible character", typeInvisible)
 	}
 }
 
-// password checks a new password's length in characters and in bytes.
+// isHidden reports control (Cc) and formatting (Cf) characters, but for the zero-width
+// joiner and non-joiner, which some scripts and emoji need.
+func isHidden(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d'
+}
+
+func isVisible(r rune) bool {
+	return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S, unicode.M)
+}
+
+// password checks a new password's length in characters and in bytes. NUL is refused: C
+// bcrypt implementations (Python's among them) stop or fail at it, so such a hash could not
+// move to another system.
 func (c *checker) password(field, v string) {
 	switch {
 	case utf8.RuneCountInString(v) < MinPasswordLength:
 		c.add(field, fmt.Sprintf("ensure this value has at least %d characters", MinPasswordLength), typeMinLength)
 	case len(v) > MaxPasswordBytes:
 		c.add(field, fmt.Sprintf("ensure this value has at most %d bytes (bcrypt reads no further)", MaxPasswordBytes), typeMaxLength)
+	case strings.ContainsRune(v, 0):
+		c.add(field, "must not contain NUL characters", typeControl)
 	}
 }
 
@@ -86,10 +106,13 @@ func (c *checker) provider(field string, p Provider) {
 	c.add(field, "value is not a valid enumeration member; permitted: 'gmail', 'outlook', 'imap', 'other'", typeEnum)
 }
 
-// normalizeEmail trims and lower-cases an address, so Ada@Example.com and ada@example.com are
-// one account. Lower-casing the local part is what users expect, though RFC 5321 allows
-// case-sensitive mailboxes: no mainstream provider has them.
-func normalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// normalizeEmail trims, composes (NFC) and lower-cases an address, so Ada@Example.com and
+// ada@example.com are one account, and so is an "é" typed as one character or as two.
+// Lower-casing the local part is what users expect, though RFC 5321 allows case-sensitive
+// mailboxes: no mainstream provider has them.
+func normalizeEmail(s string) string {
+	return strings.ToLower(norm.NFC.String(strings.TrimSpace(s)))
+}
 
 // validEmail accepts addresses of the form local@domain.tld: a dot-atom local part of at most
 // 64 bytes and a domain of at least two labels (letters, digits, hyphens; internationalised
