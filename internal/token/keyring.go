@@ -15,16 +15,27 @@ import (
 	"time"
 )
 
-// reloadAfterMiss bounds how often a token naming an unknown kid makes the keyring read the
-// store, so a flood of forged kids cannot turn into a flood of queries.
-const reloadAfterMiss = 10 * time.Second
+const (
+	// reloadAfterMiss bounds how often a token naming an unknown kid makes the keyring read
+	// the store, so a flood of forged kids cannot turn into a flood of queries.
+	reloadAfterMiss = 10 * time.Second
+	// ReloadInterval is how often Run rereads the keys, to learn of other instances' rotations.
+	ReloadInterval = time.Minute
+	// JWKSMaxAge is how long others may cache the JWKS (its Cache-Control max-age).
+	JWKSMaxAge = 5 * time.Minute
+	// prePublish is how long a new key is published before it signs: longer than any cached
+	// JWKS lives and than any instance takes to reload, so no verifier meets an unknown kid.
+	prePublish = JWKSMaxAge + ReloadInterval
+)
 
-// Keyring holds the signing keys: the newest signs, and retired ones still verify (and stay
-// in the JWKS) until every token they signed has expired. It is safe for concurrent use.
+// Keyring holds the signing keys. A new key is published first and signs once every cached
+// JWKS has seen it; a retired key still verifies (and stays in the JWKS) until every token it
+// signed has expired. It is safe for concurrent use.
 type Keyring struct {
 	store KeyStore
-	// publishFor is how long a retired key stays published: the access-token lifetime plus
-	// the reload interval, since another instance may sign with it until it reloads.
+	// publishFor is how long a retired key stays published: it may sign for prePublish after
+	// its successor appears, its last tokens live for the access-token lifetime, and clocks
+	// and reloads add a little.
 	publishFor time.Duration
 	now        func() time.Time
 
@@ -33,9 +44,10 @@ type Keyring struct {
 	loadedAt time.Time
 }
 
-// NewKeyring loads the stored keys and creates the first one if there is none.
-func NewKeyring(ctx context.Context, store KeyStore, publishFor time.Duration, now func() time.Time) (*Keyring, error) {
-	k := &Keyring{store: store, publishFor: publishFor, now: now}
+// NewKeyring loads the stored keys, for access tokens that live accessTTL, and creates the
+// first key if there is none.
+func NewKeyring(ctx context.Context, store KeyStore, accessTTL time.Duration, now func() time.Time) (*Keyring, error) {
+	k := &Keyring{store: store, publishFor: prePublish + accessTTL + ReloadInterval + leeway, now: now}
 	if err := k.Reload(ctx); err != nil {
 		return nil, err
 	}
@@ -59,8 +71,10 @@ func (k *Keyring) Reload(ctx context.Context) error {
 	return nil
 }
 
-// Rotate makes a new signing key, retires the others and forgets keys whose tokens have all
-// expired. Two instances rotating at once leave two fresh keys; both verify, so it is harmless.
+// Rotate makes a new signing key, which signs once it has been published for prePublish,
+// retires the older ones and forgets keys whose tokens have all expired. Two instances rotating
+// at once leave two new keys; the store keeps only the newest unretired, so all instances
+// agree on it whatever the commit order.
 func (k *Keyring) Rotate(ctx context.Context) (SigningKey, error) {
 	seed := make([]byte, ed25519.SeedSize)
 	if _, err := rand.Read(seed); err != nil {
@@ -111,13 +125,23 @@ func (k *Keyring) newest() *SigningKey {
 	return &key
 }
 
-// signer returns the key that signs now.
+// signer returns the key that signs now: the newest key published for at least prePublish.
+// A first key (nothing older to sign with) signs at once.
 func (k *Keyring) signer() (SigningKey, error) {
-	key := k.newest()
-	if key == nil {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	ready := k.now().Add(-prePublish)
+	var fallback *SigningKey
+	for i, key := range k.keys { // newest first
+		if !key.CreatedAt.After(ready) {
+			return key, nil
+		}
+		fallback = &k.keys[i]
+	}
+	if fallback == nil {
 		return SigningKey{}, errors.New("no signing key")
 	}
-	return *key, nil
+	return *fallback, nil
 }
 
 // publicKey returns the public key with this kid, if it is still published. An unknown kid

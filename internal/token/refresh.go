@@ -48,8 +48,12 @@ func NewSalt() ([]byte, error) {
 	return salt, err
 }
 
-// ParseRefresh splits a presented token. It returns ErrMalformedRefresh for anything else.
+// ParseRefresh splits a presented token. It returns ErrMalformedRefresh for anything else,
+// including a token with stray characters that a lenient decoder would skip (line breaks).
 func ParseRefresh(s string) (Refresh, error) {
+	if strings.IndexFunc(s, func(r rune) bool { return !isB64URL(r) && r != '.' }) >= 0 {
+		return Refresh{}, ErrMalformedRefresh
+	}
 	sel, ver, ok := strings.Cut(s, ".")
 	if !ok || len(sel) != base64.RawURLEncoding.EncodedLen(selectorBytes) {
 		return Refresh{}, ErrMalformedRefresh
@@ -93,4 +97,8 @@ func (r Refresh) Successor(salt []byte) Refresh {
 		Selector: b64(mac("gatehouse refresh selector")[:selectorBytes]),
 		verifier: mac("gatehouse refresh verifier")[:verifierBytes],
 	}
+}
+
+func isB64URL(r rune) bool {
+	return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_'
 }

@@ -3,6 +3,7 @@ package token
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"slices"
 	"strings"
 	"sync"
@@ -32,7 +33,7 @@ func (m *memKeys) CreateSigningKey(_ context.Context, k SigningKey) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for i := range m.keys {
-		if m.keys[i].RetiredAt == nil {
+		if m.keys[i].RetiredAt == nil && m.keys[i].CreatedAt.Before(k.CreatedAt) {
 			at := k.CreatedAt
 			m.keys[i].RetiredAt = &at
 		}
@@ -55,7 +56,7 @@ func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 func newIssuer(t *testing.T, store KeyStore, c *clock) *Issuer {
 	t.Helper()
-	ring, err := NewKeyring(context.Background(), store, 20*time.Minute, c.now)
+	ring, err := NewKeyring(context.Background(), store, 15*time.Minute, c.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,38 +166,83 @@ func TestKeyring_Rotation(t *testing.T) {
 	ctx := context.Background()
 	c := &clock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
 	store := &memKeys{}
-	iss := newIssuer(t, store, c)
-	old, err := iss.Issue(uuid.New(), uuid.New(), c.now())
+	a := newIssuer(t, store, c)
+	old, err := a.Issue(uuid.New(), uuid.New(), c.now())
 	if err != nil {
 		t.Fatal(err)
+	}
+	first, _ := a.keys.signer()
+
+	// Another instance on the same store rotates. The new key is published at once but signs
+	// only once every cached JWKS can have it.
+	c.advance(time.Minute)
+	b := newIssuer(t, store, c)
+	second, err := b.keys.Rotate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := kidOf(t, mustIssue(t, b, c)); got != first.ID {
+		t.Fatalf("right after rotation: signed with %s, want the old key %s", got, first.ID)
+	}
+	if err := a.keys.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(a.keys.JWKS().Keys); got != 2 {
+		t.Fatalf("got %d keys in the JWKS, want 2 (the new one published ahead)", got)
 	}
 
-	// Another instance on the same store rotates; this one learns of the new key when it
-	// meets a token naming it.
-	c.advance(time.Minute)
-	other := newIssuer(t, store, c)
-	if _, err := other.keys.Rotate(ctx); err != nil {
-		t.Fatal(err)
+	c.advance(prePublish)
+	fresh := mustIssue(t, b, c)
+	if got := kidOf(t, fresh); got != second.ID {
+		t.Fatalf("after prePublish: signed with %s, want the new key %s", got, second.ID)
 	}
-	fresh, err := other.Issue(uuid.New(), uuid.New(), c.now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.advance(reloadAfterMiss)
 	for name, s := range map[string]string{"old": old, "fresh": fresh} {
-		if _, err := iss.Verify(ctx, s, c.now()); err != nil {
+		if _, err := a.Verify(ctx, s, c.now()); err != nil {
 			t.Errorf("%s token after rotation: %v", name, err)
 		}
 	}
-	if got := len(iss.keys.JWKS().Keys); got != 2 {
-		t.Errorf("got %d keys in the JWKS, want 2 (new and retired)", got)
-	}
 
 	// Once every token of the retired key has expired, the key leaves the JWKS.
-	c.advance(21 * time.Minute)
-	if got := len(iss.keys.JWKS().Keys); got != 1 {
+	c.advance(b.keys.publishFor)
+	if got := len(a.keys.JWKS().Keys); got != 1 {
 		t.Errorf("got %d keys in the JWKS, want 1", got)
 	}
+}
+
+// An instance that learns of a new key only from a token naming it reloads the store.
+func TestKeyring_ReloadsOnUnknownKid(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
+	store := &memKeys{}
+	a := newIssuer(t, store, c)
+	b := newIssuer(t, store, c)
+	if _, err := b.keys.Rotate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c.advance(prePublish)
+	s := mustIssue(t, b, c)
+	if _, err := a.Verify(ctx, s, c.now()); err != nil {
+		t.Fatalf("a token signed with a key this instance never loaded: %v", err)
+	}
+}
+
+func mustIssue(t *testing.T, iss *Issuer, c *clock) string {
+	t.Helper()
+	s, err := iss.Issue(uuid.New(), uuid.New(), c.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func kidOf(t *testing.T, s string) string {
+	t.Helper()
+	tok, _, err := jwt.NewParser().ParseUnverified(s, jwt.MapClaims{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kid, _ := tok.Header["kid"].(string)
+	return kid
 }
 
 func TestKeyring_JWKSHasNoPrivateKey(t *testing.T) {
@@ -214,8 +260,16 @@ func TestKeyring_JWKSHasNoPrivateKey(t *testing.T) {
 	if k.X != b64(key.Public()) || len(key.Public()) != ed25519.PublicKeySize {
 		t.Errorf("x is not the public key")
 	}
-	if strings.Contains(k.X, b64(key.Seed)) {
-		t.Error("JWKS contains the seed")
+	b, err := json.Marshal(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw struct{ Keys []map[string]any }
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := raw.Keys[0]["d"]; ok || strings.Contains(string(b), b64(key.Seed)) {
+		t.Errorf("the JWKS holds private material: %s", b)
 	}
 }
 
@@ -253,7 +307,7 @@ func TestRefresh(t *testing.T) {
 func TestParseRefresh_Malformed(t *testing.T) {
 	r, _ := NewRefresh()
 	sel, ver, _ := strings.Cut(r.String(), ".")
-	for _, s := range []string{"", ".", "abc", sel, sel + ".", "." + ver, sel + "." + ver[:10], sel[:5] + "." + ver, sel + "." + ver + "!", "!" + sel[1:] + "." + ver} {
+	for _, s := range []string{"", ".", "abc", sel, sel + ".", "." + ver, sel + "." + ver[:10], sel[:5] + "." + ver, sel + "." + ver + "!", "!" + sel[1:] + "." + ver, sel + "." + ver + "\n", sel + ".\n" + ver, sel + "." + ver + "." + ver} {
 		if _, err := ParseRefresh(s); err == nil {
 			t.Errorf("ParseRefresh(%q): got nil error, want ErrMalformedRefresh", s)
 		}
@@ -262,7 +316,7 @@ func TestParseRefresh_Malformed(t *testing.T) {
 
 func BenchmarkIssuer(b *testing.B) {
 	c := &clock{t: time.Now()}
-	ring, _ := NewKeyring(context.Background(), &memKeys{}, time.Hour, c.now)
+	ring, _ := NewKeyring(context.Background(), &memKeys{}, 15*time.Minute, c.now)
 	iss := NewIssuer(ring, "i", "a", 15*time.Minute)
 	s, _ := iss.Issue(uuid.New(), uuid.New(), c.now())
 	b.Run("Issue", func(b *testing.B) {
