@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -72,6 +73,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 
 	cfg, err := config.Load(getenv, rest, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // the flags' usage was printed
+	}
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
@@ -89,7 +93,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		log.Info("migrations applied", "dialect", st.Dialect())
 		return nil
 	case "rotate-key":
-		keys, err := token.NewKeyring(ctx, st, publishFor(cfg), time.Now)
+		keys, err := token.NewKeyring(ctx, st, cfg.AccessTokenTTL, time.Now)
 		if err != nil {
 			return err
 		}
@@ -97,19 +101,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err != nil {
 			return err
 		}
-		log.Info("signing key rotated", "kid", key.ID)
+		log.Info("signing key rotated: published now, signing once cached key sets have it", "kid", key.ID)
 		return nil
 	}
 	return serve(ctx, cfg, st, log, stdout)
 }
 
-// publishFor is how long a retired signing key stays in the JWKS: the access-token lifetime,
-// plus the keyring's reload interval (another instance may sign with it until it reloads),
-// plus leeway for clock skew.
-func publishFor(cfg config.Config) time.Duration { return cfg.AccessTokenTTL + 2*time.Minute }
-
 func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, stdout io.Writer) error {
-	keys, err := token.NewKeyring(ctx, st, publishFor(cfg), time.Now)
+	keys, err := token.NewKeyring(ctx, st, cfg.AccessTokenTTL, time.Now)
 	if err != nil {
 		return err
 	}
@@ -147,7 +146,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 
 	bg, stopBackground := context.WithCancel(ctx)
 	defer stopBackground()
-	go keys.Run(bg, time.Minute, cfg.SigningKeyRotation, func(err error) { log.Warn("signing keys", "error", err) })
+	go keys.Run(bg, token.ReloadInterval, cfg.SigningKeyRotation, func(err error) { log.Warn("signing keys", "error", err) })
 	go sweep(bg, svc, log)
 
 	errc := make(chan error, 1)
@@ -193,10 +192,11 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(httpapi.LogHandler(h))
 }
 
 func buildVersion() string {

@@ -63,7 +63,7 @@ var Settings = []setting{
 		func(c *Config, v string) error { return prefixes(&c.TrustedProxies, v) }},
 	{"GATEHOUSE_SECURE_COOKIES", "secure-cookies", "true", "mark the refresh cookie Secure; browsers accept that on http://localhost",
 		func(c *Config, v string) error { return boolean(&c.SecureCookies, v) }},
-	{"GATEHOUSE_ALLOWED_ORIGINS", "allowed-origins", "", "comma-separated origins besides our own that may use the cookie endpoints",
+	{"GATEHOUSE_ALLOWED_ORIGINS", "allowed-origins", "", "comma-separated origins besides our own that may call the API from a browser",
 		func(c *Config, v string) error { return origins(&c.AllowedOrigins, v) }},
 	{"GATEHOUSE_LOG_FORMAT", "log-format", "text", "text or json",
 		func(c *Config, v string) error { return oneOf(&c.LogFormat, v, "text", "json") }},

@@ -3,8 +3,8 @@ package httpapi
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
 )
@@ -43,21 +43,46 @@ func (s *server) clearRefreshCookie(w http.ResponseWriter) {
 
 // sameOrigin guards the cookie endpoints against cross-site request forgery, beyond what
 // SameSite=Strict already does: a browser names the page's origin in Origin (or at least
-// Sec-Fetch-Site), and it must be ours or an allowed one. A request with neither comes from no
-// browser, so it carries no cookie that was not deliberately given to it.
-func (s *server) sameOrigin(r *http.Request) error {
-	if origin := r.Header.Get("Origin"); origin != "" {
-		u, err := url.Parse(origin)
-		if err == nil && (u.Host == r.Host || slices.Contains(s.opts.AllowedOrigins, origin)) {
-			return nil
+// Sec-Fetch-Site), and it must be exactly ours (scheme, host and port) or an allowed one. A
+// request with neither comes from no browser, so it carries no cookie that was not
+// deliberately given to it.
+func (s *server) sameOrigin(next handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if origin := r.Header.Get("Origin"); origin != "" {
+			if origin != s.ownOrigin(r) && !slices.Contains(s.opts.AllowedOrigins, origin) {
+				return errCrossOrigin
+			}
+		} else if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+			return errCrossOrigin
 		}
-		return errCrossOrigin
+		return next(w, r)
 	}
-	switch r.Header.Get("Sec-Fetch-Site") {
-	case "", "same-origin", "none":
-		return nil
+}
+
+// ownOrigin is the origin a browser names when it calls us from our own pages. Behind a
+// proxy that rewrites Host, set GATEHOUSE_ALLOWED_ORIGINS to the public origin.
+func (s *server) ownOrigin(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || s.fromTrustedProxy(r) && r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
 	}
-	return errCrossOrigin
+	return scheme + "://" + strings.ToLower(r.Host)
+}
+
+// refreshCookie returns the refresh cookie's value. Two cookies of that name mean someone
+// planted one (a sibling subdomain can set a __Secure- cookie with a narrower path, which
+// browsers send first); rather than guess, the request is refused.
+func (s *server) refreshCookie(r *http.Request) (string, error) {
+	var values []string
+	for _, c := range r.Cookies() {
+		if c.Name == s.cookieName() {
+			values = append(values, c.Value)
+		}
+	}
+	if len(values) != 1 {
+		return "", auth.ErrInvalidRefreshToken
+	}
+	return values[0], nil
 }
 
 var opSessionCreate = operation{
@@ -77,9 +102,6 @@ var opSessionCreate = operation{
 
 // handleSessionCreate serves POST /api/auth/session.
 func (s *server) handleSessionCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := s.sameOrigin(r); err != nil {
-		return err
-	}
 	if err := parseForm(r); err != nil {
 		return err
 	}
@@ -108,14 +130,12 @@ var opSessionRefresh = operation{
 
 // handleSessionRefresh serves POST /api/auth/session/refresh.
 func (s *server) handleSessionRefresh(w http.ResponseWriter, r *http.Request) error {
-	if err := s.sameOrigin(r); err != nil {
+	value, err := s.refreshCookie(r)
+	if err != nil {
+		s.clearRefreshCookie(w)
 		return err
 	}
-	c, err := r.Cookie(s.cookieName())
-	if err != nil {
-		return auth.ErrInvalidRefreshToken
-	}
-	t, err := s.svc.Refresh(r.Context(), c.Value, s.client(r))
+	t, err := s.svc.Refresh(r.Context(), value, s.client(r))
 	if errors.Is(err, auth.ErrInvalidRefreshToken) {
 		s.clearRefreshCookie(w)
 	}
@@ -137,11 +157,8 @@ var opSessionDelete = operation{
 
 // handleSessionDelete serves DELETE /api/auth/session.
 func (s *server) handleSessionDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := s.sameOrigin(r); err != nil {
-		return err
-	}
-	if c, err := r.Cookie(s.cookieName()); err == nil {
-		if err := s.svc.Logout(r.Context(), c.Value); err != nil {
+	if value, err := s.refreshCookie(r); err == nil {
+		if err := s.svc.Logout(r.Context(), value); err != nil {
 			return err
 		}
 	}

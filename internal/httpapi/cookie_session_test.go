@@ -48,6 +48,9 @@ func TestAPI_CookieSession(t *testing.T) {
 		for _, h := range [][]string{
 			{"Origin", "https://evil.example"},
 			{"Origin", "null"},
+			{"Origin", strings.Replace(a.url, "http://", "https://", 1)},
+			{"Origin", strings.Replace(a.url, "http://", "http://user@", 1)},
+			{"Origin", a.url + "/path"},
 			{"Sec-Fetch-Site", "cross-site"},
 		} {
 			r := a.req("POST", "/api/auth/session/refresh", nil, append([]string{"Cookie", "__Secure-gatehouse_refresh=" + rotated.Value}, h...)...)
@@ -55,6 +58,12 @@ func TestAPI_CookieSession(t *testing.T) {
 			wantJSON(t, r, `{"detail": "Cross-origin requests are not allowed here", "code": "cross_origin"}`)
 		}
 		wantStatus(t, a.req("POST", "/api/auth/session", loginForm(u.email, u.password), "Origin", "https://evil.example"), http.StatusForbidden)
+	})
+
+	t.Run("two cookies of our name", func(t *testing.T) {
+		r := a.req("POST", "/api/auth/session/refresh", nil, "Origin", a.url,
+			"Cookie", "__Secure-gatehouse_refresh=planted; __Secure-gatehouse_refresh="+rotated.Value)
+		wantStatus(t, r, http.StatusUnauthorized)
 	})
 
 	t.Run("no cookie", func(t *testing.T) {
@@ -92,4 +101,24 @@ func TestAPI_Revoke(t *testing.T) {
 	wantStatus(t, a.req("GET", "/api/users/me", nil, bearer(u.access)...), http.StatusUnauthorized)
 	wantStatus(t, a.req("POST", "/api/auth/revoke", url.Values{"token": {"unknown"}}), http.StatusOK)
 	wantStatus(t, a.req("POST", "/api/auth/revoke", url.Values{}), http.StatusUnprocessableEntity)
+}
+
+func TestAPI_CORS(t *testing.T) {
+	const app = "https://app.example.com"
+	a := newAPI(t, storetest.OpenSQLite(t), apiOptions{origins: []string{app}})
+
+	r := a.req("OPTIONS", "/api/users/me", nil, "Origin", app, "Access-Control-Request-Method", "GET")
+	wantStatus(t, r, http.StatusNoContent)
+	if r.header.Get("Access-Control-Allow-Origin") != app || r.header.Get("Access-Control-Allow-Credentials") != "true" ||
+		!strings.Contains(r.header.Get("Access-Control-Allow-Headers"), "Authorization") {
+		t.Fatalf("preflight headers: %v", r.header)
+	}
+	r = a.req("GET", "/api/users/me", nil, "Origin", app)
+	if r.header.Get("Access-Control-Allow-Origin") != app {
+		t.Errorf("got Access-Control-Allow-Origin %q, want %q", r.header.Get("Access-Control-Allow-Origin"), app)
+	}
+	r = a.req("OPTIONS", "/api/users/me", nil, "Origin", "https://evil.example", "Access-Control-Request-Method", "GET")
+	if r.header.Get("Access-Control-Allow-Origin") != "" || r.status == http.StatusNoContent {
+		t.Errorf("an unlisted origin got %d with CORS headers %v", r.status, r.header)
+	}
 }

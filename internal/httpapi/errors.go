@@ -23,6 +23,7 @@ var (
 	errNotFound         = &httpError{status: http.StatusNotFound, code: "not_found", detail: "Not Found"}
 	errMethodNotAllowed = &httpError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", detail: "Method Not Allowed"}
 	errCrossOrigin      = &httpError{status: http.StatusForbidden, code: "cross_origin", detail: "Cross-origin requests are not allowed here"}
+	errInternal         = &httpError{status: http.StatusInternalServerError, code: "internal_error", detail: "Internal Server Error"}
 	// errResponseStarted marks a failure after the status line went out: nothing more can be
 	// written, only logged.
 	errResponseStarted = errors.New("response already started")
@@ -113,8 +114,11 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if body.Error != "" {
 		body.ErrorDescription = body.Detail
 	}
-	if status == http.StatusUnauthorized {
+	switch status {
+	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", "Bearer")
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", "1")
 	}
 	_ = encode(w, status, body)
 }

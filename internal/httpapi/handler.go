@@ -42,8 +42,9 @@ func noContent(w http.ResponseWriter) error {
 	return nil
 }
 
-// decode reads a JSON object into a T and reports, the way FastAPI does, every missing
-// required field (a field whose json tag lacks omitempty) and every field of the wrong type.
+// decode reads a JSON object into a T the way FastAPI (pydantic) does: field names match
+// exactly (unknown keys are ignored), and one 422 lists every missing required field (a field
+// whose json tag lacks omitempty), every field of the wrong type and every invalid value.
 func decode[T any](r *http.Request) (T, error) {
 	var v T
 	if err := requireContentType(r, "application/json"); err != nil {
@@ -62,25 +63,27 @@ func decode[T any](r *http.Request) (T, error) {
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil {
-		var syntax *json.SyntaxError
-		if errors.As(err, &syntax) || !json.Valid(body) {
+		if !json.Valid(body) {
 			return v, invalidBody("JSON decode error: the body is not valid JSON", "value_error.jsondecode")
 		}
 		return v, invalidBody("value is not a valid dict", "type_error.dict")
 	}
+	// Field by field, by exact name: encoding/json alone would match keys case-insensitively,
+	// so {"email": …, "EMAIL": …} could be checked as one and stored as the other.
 	var problems []auth.FieldError
-	for _, name := range requiredFields(reflect.TypeFor[T]()) {
-		if raw, ok := fields[name]; !ok || string(raw) == "null" {
-			problems = append(problems, auth.FieldError{Field: name, Msg: auth.MsgMissing, Type: auth.TypeMissing})
+	rv := reflect.ValueOf(&v).Elem()
+	for i, f := range jsonFields(rv.Type()) {
+		raw, ok := fields[f.name]
+		if !ok || string(raw) == "null" {
+			if f.required {
+				problems = append(problems, auth.FieldError{Field: f.name, Msg: auth.MsgMissing, Type: auth.TypeMissing})
+			}
+			continue
 		}
-	}
-	if err := json.Unmarshal(body, &v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if !errors.As(err, &typeErr) {
-			return v, invalidBody("JSON decode error: the body is not valid JSON", "value_error.jsondecode")
+		if err := json.Unmarshal(raw, rv.Field(i).Addr().Interface()); err != nil {
+			kind := pyType(rv.Field(i).Kind())
+			problems = append(problems, auth.FieldError{Field: f.name, Msg: kind + " type expected", Type: "type_error." + kind})
 		}
-		kind := typeErr.Type.Kind().String()
-		return v, invalidInput(append(problems, auth.FieldError{Field: typeErr.Field, Msg: kind + " type expected", Type: "type_error." + kind}))
 	}
 	// Judge the present fields too, so that one 422 lists every problem, as pydantic does;
 	// the service judges them again, for callers that do not come through HTTP.
@@ -93,22 +96,42 @@ func decode[T any](r *http.Request) (T, error) {
 		}
 	}
 	if len(problems) > 0 {
-		return v, invalidInput(problems)
+		return v, auth.Invalid(problems...)
 	}
 	return v, nil
 }
 
-// requiredFields lists the JSON names of t's fields that have no omitempty.
-func requiredFields(t reflect.Type) []string {
-	var names []string
-	for f := range t.Fields() {
+// jsonField is one struct field as JSON names it; index i of jsonFields is field i of t.
+type jsonField struct {
+	name     string
+	required bool
+}
+
+// jsonFields describes t's fields. A field without a usable json name gets name "".
+func jsonFields(t reflect.Type) []jsonField {
+	out := make([]jsonField, t.NumField())
+	for i := range out {
+		f := t.Field(i)
 		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if !f.IsExported() || name == "-" || name == "" || strings.Contains(opts, "omitempty") {
+		if !f.IsExported() || name == "-" {
 			continue
 		}
-		names = append(names, name)
+		out[i] = jsonField{name: name, required: name != "" && !strings.Contains(opts, "omitempty")}
 	}
-	return names
+	return out
+}
+
+// pyType names a Go kind the way pydantic's type errors do (type_error.str, …).
+func pyType(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "str"
+	case reflect.Bool:
+		return "bool"
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		return "integer"
+	}
+	return k.String()
 }
 
 // parseForm reads an application/x-www-form-urlencoded body, the way OAuth2 clients send it.
@@ -138,7 +161,7 @@ func formFields(r *http.Request, names ...string) ([]string, error) {
 		values[i] = r.PostForm.Get(name)
 	}
 	if len(missing) > 0 {
-		return nil, &auth.Error{Code: auth.CodeInvalidInput, Message: "Invalid input", Fields: missing}
+		return nil, auth.Invalid(missing...)
 	}
 	return values, nil
 }
@@ -154,11 +177,7 @@ func requireContentType(r *http.Request, want string) error {
 	return nil
 }
 
-func invalidInput(fields []auth.FieldError) error {
-	return &auth.Error{Code: auth.CodeInvalidInput, Message: "Invalid input", Fields: fields}
-}
-
 // invalidBody is a 422 about the body as a whole (loc ["body"]).
 func invalidBody(msg, typ string) error {
-	return &auth.Error{Code: auth.CodeInvalidInput, Message: "Invalid input", Fields: []auth.FieldError{{Msg: msg, Type: typ}}}
+	return auth.Invalid(auth.FieldError{Msg: msg, Type: typ})
 }

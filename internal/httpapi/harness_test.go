@@ -51,16 +51,17 @@ type api struct {
 }
 
 type apiOptions struct {
-	grace time.Duration
-	web   fstest.MapFS
+	grace   time.Duration
+	web     fstest.MapFS
+	origins []string
 }
 
 func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 	t.Helper()
 	logs := &syncBuffer{}
-	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log := slog.New(httpapi.LogHandler(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	ctx := context.Background()
-	keys, err := token.NewKeyring(ctx, st, 20*time.Minute, time.Now)
+	keys, err := token.NewKeyring(ctx, st, 15*time.Minute, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +83,7 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 	}
 	h := httpapi.NewServer(svc, keys, httpapi.Options{
 		Logger: log, SecureCookies: true, RefreshTTL: 720 * time.Hour, Web: web, Version: "test",
+		AllowedOrigins: opt.origins,
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

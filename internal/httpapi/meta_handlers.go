@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -17,7 +18,7 @@ var opJWKS = operation{
 
 // handleJWKS serves GET /.well-known/jwks.json.
 func (s *server) handleJWKS(w http.ResponseWriter, r *http.Request) error {
-	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(token.JWKSMaxAge.Seconds())))
 	return encode(w, http.StatusOK, s.keys.JWKS())
 }
 
@@ -67,7 +68,7 @@ func (s *server) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-// Spec returns the OpenAPI document of a server built with opts, for `gatehouse openapi`.
+// Spec returns the OpenAPI document, for `gatehouse openapi`.
 func Spec(version string) []byte {
 	return mustSpec((&server{}).routes(), version)
 }

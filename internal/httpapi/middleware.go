@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,26 +70,23 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey, info))
 		defer func() {
 			if v := recover(); v != nil {
-				log.ErrorContext(r.Context(), "panic", "request_id", info.id, "panic", v, "stack", string(debug.Stack()))
+				log.ErrorContext(r.Context(), "panic", "panic", v, "stack", string(debug.Stack()))
 				if sw.status == 0 {
 					writeError(sw, r, log, errInternal)
 				}
 			}
+			// The request id comes from the context, through LogHandler, as on every line
+			// logged while serving the request.
 			attrs := []slog.Attr{
-				slog.String("request_id", info.id), slog.String("method", r.Method),
+				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path), slog.Int("status", sw.status),
 				slog.Duration("duration", time.Since(start)),
-			}
-			if info.userID != uuid.Nil {
-				attrs = append(attrs, slog.String("user_id", info.userID.String()))
 			}
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 		}()
 		next.ServeHTTP(sw, r)
 	})
 }
-
-var errInternal = &httpError{status: http.StatusInternalServerError, code: "internal_error", detail: "Internal Server Error"}
 
 // requestID keeps an incoming id made of at most 64 safe characters, or makes one.
 func requestID(in string) string {
@@ -143,6 +141,16 @@ func clientIP(r *http.Request, trusted []netip.Prefix) string {
 	return addr.Unmap().String()
 }
 
+// fromTrustedProxy reports whether the request's peer is a trusted proxy.
+func (s *server) fromTrustedProxy(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	addr, err := netip.ParseAddr(host)
+	return err == nil && isTrusted(addr, s.opts.TrustedProxies)
+}
+
 func isTrusted(addr netip.Addr, trusted []netip.Prefix) bool {
 	addr = addr.Unmap()
 	for _, p := range trusted {
@@ -151,4 +159,52 @@ func isTrusted(addr netip.Addr, trusted []netip.Prefix) bool {
 		}
 	}
 	return false
+}
+
+// LogHandler wraps h so that every record logged with a request's context, by the handlers or
+// the service, names the request (request_id) and, once known, its user (user_id): a 500's
+// error line can be tied to its access line.
+func LogHandler(h slog.Handler) slog.Handler { return ctxHandler{h} }
+
+type ctxHandler struct{ slog.Handler }
+
+func (h ctxHandler) Handle(ctx context.Context, r slog.Record) error {
+	if info, ok := ctx.Value(requestInfoKey).(*requestInfo); ok {
+		r.AddAttrs(slog.String("request_id", info.id))
+		if info.userID != uuid.Nil {
+			r.AddAttrs(slog.String("user_id", info.userID.String()))
+		}
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h ctxHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return ctxHandler{h.Handler.WithAttrs(attrs)}
+}
+
+func (h ctxHandler) WithGroup(name string) slog.Handler { return ctxHandler{h.Handler.WithGroup(name)} }
+
+// cors lets the AllowedOrigins call the API from the browser with credentials, answering
+// their preflights. Other origins get no CORS headers, so browsers keep them out.
+func cors(allowed []string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if origin == "" || !strings.HasPrefix(r.URL.Path, "/api/") || !slices.Contains(allowed, origin) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		h := w.Header()
+		h.Add("Vary", "Origin")
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Set("Access-Control-Allow-Credentials", "true")
+		h.Set("Access-Control-Expose-Headers", "X-Request-ID, WWW-Authenticate, Retry-After")
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE")
+			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+			h.Set("Access-Control-Max-Age", "600")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -45,8 +45,15 @@ func TestAPI_Register(t *testing.T) {
 				`{"detail": [{"loc": ["body", "first_name"], "msg": "ensure this value has at most 100 characters", "type": "value_error.any_str.max_length"}], "code": "invalid_input"}`},
 			{"NUL in a name", `{"email": "c@example.com", "first_name": "A\u0000B", "last_name": "L", "password": "password123"}`, "", 422,
 				`{"detail": [{"loc": ["body", "first_name"], "msg": "must not contain control characters", "type": "value_error.str.control_characters"}], "code": "invalid_input"}`},
-			{"wrong type", `{"email": 42, "first_name": "A", "last_name": "L", "password": "password123"}`, "", 422,
-				`{"detail": [{"loc": ["body", "email"], "msg": "string type expected", "type": "type_error.string"}], "code": "invalid_input"}`},
+			{"wrong types, all listed", `{"email": 42, "first_name": ["A"], "last_name": "L", "password": "password123"}`, "", 422,
+				`{"detail": [
+					{"loc": ["body", "email"], "msg": "str type expected", "type": "type_error.str"},
+					{"loc": ["body", "first_name"], "msg": "str type expected", "type": "type_error.str"}
+				], "code": "invalid_input"}`},
+			{"field names match exactly", `{"email": "bad", "EMAIL": "fine@example.com", "first_name": "A", "last_name": "L", "password": "password123"}`, "", 422,
+				`{"detail": [{"loc": ["body", "email"], "msg": "value is not a valid email address", "type": "value_error.email"}], "code": "invalid_input"}`},
+			{"right-to-left override in a name", `{"email": "c@example.com", "first_name": "\u202eevil", "last_name": "L", "password": "password123"}`, "", 422,
+				`{"detail": [{"loc": ["body", "first_name"], "msg": "must not contain control characters", "type": "value_error.str.control_characters"}], "code": "invalid_input"}`},
 			{"malformed JSON", `{"email": `, "", 422,
 				`{"detail": [{"loc": ["body"], "msg": "JSON decode error: the body is not valid JSON", "type": "value_error.jsondecode"}], "code": "invalid_input"}`},
 			{"not an object", `["a"]`, "", 422,
@@ -69,6 +76,9 @@ func TestAPI_Register(t *testing.T) {
 				wantJSON(t, r, tt.wantBody)
 			})
 		}
+		// Keys that differ only in case are not the field: the exact one is stored.
+		wantStatus(t, a.req("POST", "/api/auth/register", `{"email": "exact@example.com", "EMAIL": "other@example.com", "first_name": "A", "last_name": "L", "password": "password123"}`), http.StatusCreated)
+		a.login(user{email: "exact@example.com", password: "password123"})
 		// After all that, the server still serves.
 		wantStatus(t, a.req("GET", "/healthz", nil), http.StatusOK)
 	})

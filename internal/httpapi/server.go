@@ -25,8 +25,9 @@ type Options struct {
 	SecureCookies bool
 	// RefreshTTL is the refresh cookie's lifetime.
 	RefreshTTL time.Duration
-	// AllowedOrigins may call the cookie endpoints besides the server's own origin, e.g. a
-	// front end served from another host ("https://app.example.com").
+	// AllowedOrigins may call the API from the browser besides the server's own origin (CORS
+	// with credentials), e.g. a front end on "https://app.example.com". The refresh cookie is
+	// SameSite=Strict, so only same-site origins can use the cookie endpoints.
 	AllowedOrigins []string
 	// Web is the built web app (web.Dist()); without index.html a "not built" page is served.
 	Web fs.FS
@@ -65,7 +66,7 @@ func NewServer(svc *auth.Service, keys *token.Keyring, opts Options) http.Handle
 		mux.Handle(p, s.methods(byPath[p]))
 	}
 	mux.Handle("/", s.web())
-	return logRequests(s.log, secureHeaders(mux))
+	return logRequests(s.log, secureHeaders(cors(opts.AllowedOrigins, mux)))
 }
 
 // methods dispatches one path's routes by method, answering others with FastAPI's 405.
@@ -77,7 +78,11 @@ func (s *server) methods(routes []route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for _, rt := range routes {
 			if r.Method == rt.method || r.Method == http.MethodHead && rt.method == http.MethodGet {
-				s.serve(w, r, rt.handle)
+				h := rt.handle
+				if rt.op.cookie {
+					h = s.sameOrigin(h)
+				}
+				s.serve(w, r, h)
 				return
 			}
 		}

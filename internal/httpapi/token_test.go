@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,6 +59,21 @@ func TestAPI_Token(t *testing.T) {
 				}
 			})
 		}
+		// Input PostgreSQL would refuse must be a plain 401, never a 500.
+		t.Run("NUL in the username", func(t *testing.T) {
+			r := a.req("POST", "/api/auth/token", url.Values{"username": {"a\x00da@example.com"}, "password": {"password123"}})
+			wantStatus(t, r, http.StatusUnauthorized)
+		})
+		t.Run("Latin-1 user agent", func(t *testing.T) {
+			r := a.req("POST", "/api/auth/token", loginForm(u.email, u.password), "User-Agent", "caf\xe9 browser")
+			wantStatus(t, r, http.StatusOK)
+			access := r.json()["access_token"].(string)
+			for _, s := range decodeList(t, a.req("GET", "/api/users/me/sessions", nil, bearer(access)...)) {
+				if s["current"] == true && s["user_agent"] != "caf\ufffd browser" {
+					t.Errorf("got user agent %q, want it cleaned to %q", s["user_agent"], "caf\ufffd browser")
+				}
+			}
+		})
 		t.Run("JSON body", func(t *testing.T) {
 			wantStatus(t, a.req("POST", "/api/auth/token", `{"username": "a"}`), http.StatusUnsupportedMediaType)
 		})
@@ -89,18 +105,35 @@ func TestAPI_Refresh_RotationAndReuse(t *testing.T) {
 	})
 }
 
-// Two tabs refreshing with one token at the same moment both succeed and get one successor.
+// Tabs refreshing with one token at the same moment all succeed and get one successor.
 func TestAPI_Refresh_GraceWindow(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		a := newAPI(t, st, apiOptions{grace: 10 * time.Second})
 		u := a.register("ada@example.com")
-		first, second := refresh(a, u.refresh), refresh(a, u.refresh)
-		wantStatus(t, first, http.StatusOK)
-		wantStatus(t, second, http.StatusOK)
-		if first.json()["refresh_token"] != second.json()["refresh_token"] {
-			t.Fatal("the two tabs got different successors")
+		const tabs = 6
+		got := make([]reply, tabs)
+		var wg sync.WaitGroup
+		for i := range tabs {
+			wg.Go(func() { got[i] = refresh(a, u.refresh) })
 		}
-		wantStatus(t, refresh(a, first.json()["refresh_token"].(string)), http.StatusOK)
+		wg.Wait()
+		for _, r := range got {
+			wantStatus(t, r, http.StatusOK)
+			if r.json()["refresh_token"] != got[0].json()["refresh_token"] {
+				t.Fatal("the tabs got different successors")
+			}
+		}
+		// A tab that comes later still, after the successor was itself rotated, gets the
+		// token in use now, not a spent one.
+		second := got[0].json()["refresh_token"].(string)
+		third := refresh(a, second)
+		wantStatus(t, third, http.StatusOK)
+		late := refresh(a, u.refresh)
+		wantStatus(t, late, http.StatusOK)
+		if late.json()["refresh_token"] != third.json()["refresh_token"] {
+			t.Fatal("a late tab got a spent token, not the current one")
+		}
+		wantStatus(t, refresh(a, third.json()["refresh_token"].(string)), http.StatusOK)
 	})
 }
 
