@@ -131,3 +131,31 @@ func TestClient_Cleaned(t *testing.T) {
 		t.Fatalf("got %+v, want one session with user agent %q", list, want)
 	}
 }
+
+// countingHasher counts Verify calls.
+type countingHasher struct {
+	auth.Hasher
+	verifies atomic.Int32
+}
+
+func (c *countingHasher) Verify(hash, pw string) (bool, error) {
+	c.verifies.Add(1)
+	return c.Hasher.Verify(hash, pw)
+}
+
+// An unknown email, even one that is not an address at all, costs one bcrypt like a wrong
+// password: timing does not tell which emails have accounts.
+func TestService_Login_SameWorkForUnknownEmail(t *testing.T) {
+	c := &countingHasher{Hasher: bcryptAt(t, 4)}
+	e := newService(t, func(o *auth.Options) { o.Hasher = c })
+	e.register(t, testEmail, testPassword)
+	for _, email := range []string{testEmail, "nobody@example.com", "not an address\x00"} {
+		c.verifies.Store(0)
+		if _, err := e.svc.Login(t.Context(), email, "wrong password", auth.Client{}); !errors.Is(err, auth.ErrInvalidCredentials) {
+			t.Fatalf("Login(%q): got %v, want ErrInvalidCredentials", email, err)
+		}
+		if got := c.verifies.Load(); got != 1 {
+			t.Errorf("Login(%q): got %d bcrypt verifications, want 1", email, got)
+		}
+	}
+}

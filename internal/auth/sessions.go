@@ -123,32 +123,22 @@ func (s *Service) findRefresh(ctx context.Context, r token.Refresh) (*RefreshTok
 	return rt, sess, nil
 }
 
-// Logout ends the session a refresh token belongs to. An unknown or invalid token is not an
-// error: the caller wanted it unusable, and it is (RFC 7009).
+// Logout ends the session a refresh token belongs to. An unknown, invalid or expired token is
+// not an error: the caller wanted it unusable, and it is (RFC 7009).
 func (s *Service) Logout(ctx context.Context, presented string) error {
 	r, err := token.ParseRefresh(presented)
 	if err != nil {
 		return nil
 	}
-	rt, err := s.store.FindRefreshToken(ctx, r.Selector)
-	if errors.Is(err, ErrRefreshTokenNotFound) {
+	_, sess, err := s.findRefresh(ctx, r)
+	if errors.Is(err, ErrInvalidRefreshToken) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("find refresh token: %w", err)
-	}
-	if !r.Matches(rt.VerifierHash) {
-		return nil
-	}
-	sess, err := s.store.FindSession(ctx, rt.SessionID)
-	if errors.Is(err, ErrSessionNotFound) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("find session: %w", err)
+		return err
 	}
 	if err := s.store.DeleteSession(ctx, sess.UserID, sess.ID); err != nil && !errors.Is(err, ErrSessionNotFound) {
-		return fmt.Errorf("delete session: %w", err)
+		return fmt.Errorf("sign out: %w", err)
 	}
 	s.log.InfoContext(ctx, "signed out", "user_id", sess.UserID, "session_id", sess.ID)
 	return nil

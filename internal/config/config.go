@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gatehouse/gatehouse/internal/password"
 )
 
 // Config is every setting, validated.
@@ -55,7 +57,7 @@ var Settings = []setting{
 		func(c *Config, v string) error { return duration(&c.RefreshTokenTTL, v, time.Hour, 8760*time.Hour) }},
 	{"GATEHOUSE_REFRESH_REUSE_GRACE", "refresh-reuse-grace", "10s", "how long a rotated refresh token still yields its successor; 0 turns it off (0–1m)",
 		func(c *Config, v string) error { return duration(&c.RefreshReuseGrace, v, 0, time.Minute) }},
-	{"GATEHOUSE_BCRYPT_COST", "bcrypt-cost", "12", "bcrypt cost of new password hashes (10–16)",
+	{"GATEHOUSE_BCRYPT_COST", "bcrypt-cost", strconv.Itoa(password.DefaultCost), "bcrypt cost of new password hashes (10–16)",
 		func(c *Config, v string) error { return integer(&c.BcryptCost, v, 10, 16) }},
 	{"GATEHOUSE_SIGNING_KEY_ROTATION", "signing-key-rotation", "720h", "age at which the access-token signing key is replaced; 0 never",
 		func(c *Config, v string) error { return duration(&c.SigningKeyRotation, v, 0, 87600*time.Hour) }},
