@@ -26,11 +26,11 @@ export function validateSignIn(values: Record<Field, string>): Partial<Record<Fi
 const toErrors = (error: unknown) => formErrorsFrom<Field>(error, fields);
 
 /** LoginForm signs in; the page's guard then sends the user where they were going. */
-export function LoginForm({ initialEmail = '' }: { initialEmail?: string }) {
+export function LoginForm() {
   const { signIn } = useAuth();
   const form = useForm<Field>({
     fields,
-    initial: { ...initial, email: initialEmail },
+    initial,
     validate: validateSignIn,
     toErrors,
     submit: (values) => signIn({ email: values.email.trim(), password: values.password }),

@@ -6,7 +6,7 @@ import { TextField } from '../../components/text-field';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
 import { charCount, emailError, limits } from '../../lib/validation';
-import { emailAccountsClient, type EmailAccount, type Provider } from './email-accounts-client';
+import { emailAccountsClient, type EmailAccount } from './email-accounts-client';
 import styles from './email-accounts.module.css';
 import { providers } from './providers';
 
@@ -38,9 +38,10 @@ export function AddEmailAccountForm({ onAdded }: { onAdded: (account: EmailAccou
     toErrors,
     submit: async (values) => {
       const displayName = values.display_name.trim();
+      const provider = providers.find((p) => p.value === values.provider)?.value ?? 'other';
       const account = await emailAccountsClient.add({
         email_address: values.email_address.trim(),
-        provider: values.provider as Provider,
+        provider,
         ...(displayName === '' ? {} : { display_name: displayName }),
       });
       form.reset();
