@@ -51,7 +51,13 @@ for (const [device, viewport] of Object.entries(viewports)) {
         await settle(page);
         await page.screenshot({ path: shotPath(`sign-in-${suffix}`) });
 
-        await registerThroughUi(page, { ...newPerson(), firstName: 'Ada', lastName: 'Lovelace' });
+        // A readable address for the pictures; each run starts on a fresh database, and each
+        // variant uses its own.
+        const email =
+          { desktop: 'ada@lovelace.example', 'desktop-dark': 'ada@byron.example', phone: 'ada@babbage.example' }[
+            suffix
+          ] ?? `${suffix}@example.com`;
+        await registerThroughUi(page, { ...newPerson(), email, firstName: 'Ada', lastName: 'Lovelace' });
         const form = page.getByRole('form', { name: 'Connect an email account' });
         for (const [email, provider, name] of [
           ['ada@analytical.example', 'Gmail', 'Personal'],
