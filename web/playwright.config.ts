@@ -15,6 +15,10 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }]],
   outputDir: 'test-results/artifacts',
+  projects: [
+    { name: 'chromium', testIgnore: /timing\.spec\.ts/ },
+    { name: 'timing', testMatch: /timing\.spec\.ts/, dependencies: ['chromium'] },
+  ],
   use: {
     ...devices['Desktop Chrome'],
     viewport: { width: 1280, height: 800 },
