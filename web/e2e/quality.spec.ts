@@ -113,3 +113,11 @@ test('the API reference at /docs loads under the CSP', async ({ page }) => {
   await expect(page.getByText('/api/auth/register').first()).toBeVisible();
   expect(csp).toEqual([]);
 });
+
+test("the web app's API types were generated from this server's OpenAPI document", async ({ request }) => {
+  // src/lib/api-types.ts is generated from web/openapi.json; if the server's document changed,
+  // the types may be stale. Fix: `make openapi-types`, then commit both files.
+  const served: unknown = await (await request.get('/openapi.json')).json();
+  const committed: unknown = JSON.parse(readFileSync(new URL('../openapi.json', import.meta.url), 'utf8'));
+  expect(served, 'web/openapi.json is out of date: run `make openapi-types`').toEqual(committed);
+});
