@@ -9,7 +9,8 @@ GO      ?= go
 BIN     := bin/gatehouse
 # Our packages, named so that Go code shipped inside web/node_modules is never built or vetted.
 GO_PKGS := ./cmd/... ./internal/... ./web
-WEB_SRC := $(shell find web/src web/public web/index.html web/package.json web/vite.config.ts -type f 2>/dev/null)
+WEB_SRC := $(shell find web/src web/public web/build web/index.html web/package.json web/package-lock.json \
+	web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
 
 .PHONY: all build run test test-go test-web test-e2e web-deps chromium openapi-types clean
 
@@ -56,4 +57,5 @@ openapi-types: web-deps
 	cd web && npm run gen:api
 
 clean:
-	rm -rf bin web/dist/assets web/dist/index.html web/dist/docs
+	rm -rf bin
+	find web/dist -mindepth 1 ! -name .gitkeep -delete

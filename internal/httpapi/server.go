@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
@@ -41,6 +42,9 @@ type server struct {
 	opts Options
 	log  *slog.Logger
 	spec []byte
+	// gzipCache holds each web file's gzip once made (name → []byte): the embedded files
+	// never change while the binary runs, so each is compressed once, at its first request.
+	gzipCache sync.Map
 }
 
 // NewServer returns the whole HTTP surface: the API, its OpenAPI document and docs page, the

@@ -73,15 +73,19 @@ func (s *server) web() http.Handler {
 			writeError(w, r, s.log, errNotFound)
 			return
 		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-cache")
-		_, _ = w.Write(index)
+		s.serveFile(w, r, fsys, "index.html")
 	})
 }
 
-// serveFile serves one file. http.ServeFileFS would redirect a name ending in index.html
-// (docs/index.html) to its folder, so such files are written directly.
+// serveFile serves one file: text gzipped when the client accepts it, anything else as it is.
+// http.ServeFileFS would redirect a name ending in index.html (docs/index.html) to its folder,
+// so such files are written directly.
 func (s *server) serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) {
+	if b, ok := s.gzipped(w, r, fsys, name); ok {
+		_, _ = w.Write(b)
+		return
+	}
 	if path.Base(name) == "index.html" {
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {

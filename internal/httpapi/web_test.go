@@ -1,6 +1,9 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -68,6 +71,41 @@ func TestWeb(t *testing.T) {
 			t.Fatalf("got %d to %q, want 301 to /docs/", resp.StatusCode, resp.Header.Get("Location"))
 		}
 	})
+}
+
+func TestWeb_Gzip(t *testing.T) {
+	js := strings.Repeat("console.log('gatehouse');\n", 200)
+	web := fstest.MapFS{
+		"index.html":          {Data: []byte("<!doctype html><title>app</title>")},
+		"assets/index-abc.js": {Data: []byte(js)},
+		"favicon.png":         {Data: []byte("\x89PNG")},
+	}
+	a := newAPI(t, storetest.OpenSQLite(t), apiOptions{web: web})
+	for _, tt := range []struct {
+		path, accept, wantEncoding string
+	}{
+		{"/assets/index-abc.js", "gzip, br", "gzip"},
+		{"/assets/index-abc.js", "br;q=1, gzip;q=0", ""},
+		{"/assets/index-abc.js", "", ""},
+		{"/accounts", "gzip", "gzip"},
+		{"/favicon.png", "gzip", ""},
+	} {
+		r := a.req("GET", tt.path, nil, "Accept-Encoding", tt.accept)
+		wantStatus(t, r, http.StatusOK)
+		if got := r.header.Get("Content-Encoding"); got != tt.wantEncoding {
+			t.Errorf("%s with Accept-Encoding %q: got Content-Encoding %q, want %q", tt.path, tt.accept, got, tt.wantEncoding)
+		}
+		if tt.wantEncoding == "gzip" {
+			zr, err := gzip.NewReader(bytes.NewReader(r.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, _ := io.ReadAll(zr)
+			if tt.path == "/assets/index-abc.js" && (string(plain) != js || len(r.body) >= len(js)/3) {
+				t.Errorf("got %d gzip bytes that inflate to %d, want the %d-byte file, shrunk", len(r.body), len(plain), len(js))
+			}
+		}
+	}
 }
 
 func TestWeb_NotBuilt(t *testing.T) {
