@@ -1,29 +1,27 @@
 package httpapi_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"path/filepath"
+	"os"
 	"sync/atomic"
 	"testing"
 
 	"github.com/gatehouse/gatehouse/internal/store"
+	"github.com/gatehouse/gatehouse/internal/store/storetest"
 )
 
-// The benchmarks go through the whole handler over loopback HTTP, on SQLite, at bcrypt's
-// lowest cost so that they measure Gatehouse rather than bcrypt (password's BenchmarkHash
-// gives bcrypt's own figures at 10 and 12).
+// The benchmarks go through the whole handler over loopback HTTP, on SQLite and (when
+// TEST_DATABASE_URL is set) PostgreSQL, at bcrypt's lowest cost so that they measure Gatehouse
+// rather than bcrypt: password's BenchmarkHash gives bcrypt's own figures at 10 and 12.
 func BenchmarkAPI(b *testing.B) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
+	b.Run("sqlite", func(b *testing.B) { benchAPI(b, storetest.OpenSQLite(b)) })
+	if os.Getenv("TEST_DATABASE_URL") != "" {
+		b.Run("postgres", func(b *testing.B) { benchAPI(b, storetest.OpenPostgres(b)) })
 	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+}
+
+func benchAPI(b *testing.B, st *store.Store) {
 	a := newAPI(b, st, apiOptions{})
 	u := a.register("bench@example.com")
 
@@ -43,6 +41,16 @@ func BenchmarkAPI(b *testing.B) {
 			if r := a.req("POST", "/api/auth/token", loginForm(u.email, u.password)); r.status != http.StatusOK {
 				b.Fatalf("got %d", r.status)
 			}
+		}
+	})
+	b.Run("Refresh", func(b *testing.B) {
+		tok := a.login(u).refresh // each run starts a session: a spent token would be reuse
+		for b.Loop() {
+			r := refresh(a, tok)
+			if r.status != http.StatusOK {
+				b.Fatalf("got %d", r.status)
+			}
+			tok = r.json()["refresh_token"].(string)
 		}
 	})
 	b.Run("Me", func(b *testing.B) {
