@@ -64,7 +64,7 @@ func (i *Issuer) Issue(userID, sessionID uuid.UUID, now time.Time) (string, erro
 	}
 	t := jwt.NewWithClaims(jwt.SigningMethodEdDSA, claims)
 	t.Header["kid"] = key.ID
-	s, err := t.SignedString(key.Private())
+	s, err := t.SignedString(key.private)
 	if err != nil {
 		return "", fmt.Errorf("sign access token: %w", err)
 	}

@@ -40,8 +40,21 @@ type Keyring struct {
 	now        func() time.Time
 
 	mu       sync.RWMutex
-	keys     []SigningKey // newest first
+	keys     []loadedKey // newest first
 	loadedAt time.Time
+}
+
+// loadedKey is a stored key with its halves derived once: deriving an Ed25519 key from its
+// seed costs a scalar multiplication, which every signature and verification would repeat.
+type loadedKey struct {
+	SigningKey
+	private ed25519.PrivateKey
+	public  ed25519.PublicKey
+}
+
+func load(k SigningKey) loadedKey {
+	private := ed25519.NewKeyFromSeed(k.Seed)
+	return loadedKey{SigningKey: k, private: private, public: private.Public().(ed25519.PublicKey)}
 }
 
 // NewKeyring loads the stored keys, for access tokens that live accessTTL, and creates the
@@ -61,9 +74,13 @@ func NewKeyring(ctx context.Context, store KeyStore, accessTTL time.Duration, no
 
 // Reload reads the keys again, to pick up a rotation done by another instance.
 func (k *Keyring) Reload(ctx context.Context) error {
-	keys, err := k.store.ListSigningKeys(ctx)
+	stored, err := k.store.ListSigningKeys(ctx)
 	if err != nil {
 		return fmt.Errorf("load signing keys: %w", err)
+	}
+	keys := make([]loadedKey, len(stored))
+	for i, key := range stored {
+		keys[i] = load(key)
 	}
 	k.mu.Lock()
 	k.keys, k.loadedAt = keys, k.now()
@@ -121,17 +138,17 @@ func (k *Keyring) newest() *SigningKey {
 	if len(k.keys) == 0 {
 		return nil
 	}
-	key := k.keys[0]
+	key := k.keys[0].SigningKey
 	return &key
 }
 
 // signer returns the key that signs now: the newest key published for at least prePublish.
 // A first key (nothing older to sign with) signs at once.
-func (k *Keyring) signer() (SigningKey, error) {
+func (k *Keyring) signer() (loadedKey, error) {
 	k.mu.RLock()
 	defer k.mu.RUnlock()
 	ready := k.now().Add(-prePublish)
-	var fallback *SigningKey
+	var fallback *loadedKey
 	for i, key := range k.keys { // newest first
 		if !key.CreatedAt.After(ready) {
 			return key, nil
@@ -139,7 +156,7 @@ func (k *Keyring) signer() (SigningKey, error) {
 		fallback = &k.keys[i]
 	}
 	if fallback == nil {
-		return SigningKey{}, errors.New("no signing key")
+		return loadedKey{}, errors.New("no signing key")
 	}
 	return *fallback, nil
 }
@@ -162,7 +179,7 @@ func (k *Keyring) publicKey(ctx context.Context, kid string) (ed25519.PublicKey,
 func (k *Keyring) find(kid string) (ed25519.PublicKey, bool) {
 	for _, key := range k.published() {
 		if key.ID == kid {
-			return key.Public(), true
+			return key.public, true
 		}
 	}
 	return nil, false
@@ -170,11 +187,11 @@ func (k *Keyring) find(kid string) (ed25519.PublicKey, bool) {
 
 // published returns the keys a verifier may still meet: the active ones and those retired
 // within publishFor.
-func (k *Keyring) published() []SigningKey {
+func (k *Keyring) published() []loadedKey {
 	k.mu.RLock()
 	defer k.mu.RUnlock()
 	cutoff := k.now().Add(-k.publishFor)
-	out := make([]SigningKey, 0, len(k.keys))
+	out := make([]loadedKey, 0, len(k.keys))
 	for _, key := range k.keys {
 		if key.RetiredAt == nil || key.RetiredAt.After(cutoff) {
 			out = append(out, key)
@@ -203,7 +220,7 @@ func (k *Keyring) JWKS() JWKS {
 	set := JWKS{Keys: []JWK{}}
 	for _, key := range k.published() {
 		set.Keys = append(set.Keys, JWK{
-			KeyType: "OKP", Curve: "Ed25519", X: b64(key.Public()),
+			KeyType: "OKP", Curve: "Ed25519", X: b64(key.public),
 			KeyID: key.ID, Algorithm: "EdDSA", Use: "sig",
 		})
 	}
