@@ -1,6 +1,6 @@
 import { useId, type InputHTMLAttributes, type ReactNode, type Ref } from 'react';
 import styles from './field.module.css';
-import { AlertIcon } from './icons';
+import { describedBy, FieldMessages } from './field-messages';
 
 export interface CheckboxFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'type'> {
   label: ReactNode;
@@ -11,7 +11,6 @@ export interface CheckboxFieldProps extends Omit<InputHTMLAttributes<HTMLInputEl
 /** CheckboxField is a checkbox with its label beside it and an optional error below. */
 export function CheckboxField({ label, error, ref, ...input }: CheckboxFieldProps) {
   const id = useId();
-  const errorId = `${id}-error`;
   return (
     <div className={styles.field}>
       <label className={styles.checkbox} htmlFor={id}>
@@ -20,17 +19,12 @@ export function CheckboxField({ label, error, ref, ...input }: CheckboxFieldProp
           id={id}
           type="checkbox"
           aria-invalid={error ? true : undefined}
-          aria-describedby={error ? errorId : undefined}
+          aria-describedby={describedBy(id, null, error)}
           {...input}
         />
         <span>{label}</span>
       </label>
-      {error ? (
-        <p id={errorId} className={styles.error}>
-          <AlertIcon size={15} />
-          <span>{error}</span>
-        </p>
-      ) : null}
+      <FieldMessages id={id} error={error} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useId, type ReactNode, type Ref, type SelectHTMLAttributes } from 'react';
 import styles from './field.module.css';
-import { AlertIcon } from './icons';
+import { describedBy, FieldMessages } from './field-messages';
 
 export interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> {
   label: string;
@@ -13,9 +13,6 @@ export interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectEl
 /** SelectField is a labelled native select, styled like TextField. */
 export function SelectField({ label, options, error, hint, className, ref, ...select }: SelectFieldProps) {
   const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ') || undefined;
 
   return (
     <div className={[styles.field, className ?? ''].filter(Boolean).join(' ')}>
@@ -27,7 +24,7 @@ export function SelectField({ label, options, error, hint, className, ref, ...se
         id={id}
         className={styles.control}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy(id, hint, error)}
         {...select}
       >
         {options.map((option) => (
@@ -36,17 +33,7 @@ export function SelectField({ label, options, error, hint, className, ref, ...se
           </option>
         ))}
       </select>
-      {hint ? (
-        <p id={hintId} className={styles.hint}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={errorId} className={styles.error}>
-          <AlertIcon size={15} />
-          <span>{error}</span>
-        </p>
-      ) : null}
+      <FieldMessages id={id} hint={hint} error={error} />
     </div>
   );
 }

@@ -1,9 +1,9 @@
 import { useRef, useState } from 'react';
 import { Alert } from '../../components/alert';
-import { Button } from '../../components/button';
 import { Card } from '../../components/card';
 import { EmptyState } from '../../components/empty-state';
-import { MailIcon, RefreshIcon } from '../../components/icons';
+import { MailIcon } from '../../components/icons';
+import { LoadError } from '../../components/load-error';
 import { SkeletonList } from '../../components/skeleton';
 import { useResource } from '../../lib/use-resource';
 import { AddEmailAccountForm } from './add-email-account-form';
@@ -21,17 +21,7 @@ export function EmailAccountsCard() {
   let list;
   if (accounts.status === 'error' && accounts.data === undefined) {
     list = (
-      <Alert
-        tone="error"
-        title="Couldn't load your email accounts"
-        action={
-          <Button size="sm" icon={<RefreshIcon size={16} />} onClick={accounts.reload}>
-            Try again
-          </Button>
-        }
-      >
-        {accounts.error.message}
-      </Alert>
+      <LoadError title="Couldn't load your email accounts" message={accounts.error.message} onRetry={accounts.reload} />
     );
   } else if (accounts.data === undefined) {
     list = <SkeletonList rows={2} label="Loading email accounts…" />;

@@ -3,7 +3,8 @@ import { Alert } from '../../components/alert';
 import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
 import { Card } from '../../components/card';
-import { LaptopIcon, PhoneIcon, RefreshIcon } from '../../components/icons';
+import { LaptopIcon, PhoneIcon } from '../../components/icons';
+import { LoadError } from '../../components/load-error';
 import { SkeletonList } from '../../components/skeleton';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { formatDateTime, formatRelative } from '../../lib/format';
@@ -60,19 +61,7 @@ export function SessionsCard() {
 
   let body;
   if (sessions.status === 'error' && sessions.data === undefined) {
-    body = (
-      <Alert
-        tone="error"
-        title="Couldn't load your sessions"
-        action={
-          <Button size="sm" icon={<RefreshIcon size={16} />} onClick={sessions.reload}>
-            Try again
-          </Button>
-        }
-      >
-        {sessions.error.message}
-      </Alert>
-    );
+    body = <LoadError title="Couldn't load your sessions" message={sessions.error.message} onRetry={sessions.reload} />;
   } else if (sessions.data === undefined) {
     body = <SkeletonList rows={2} label="Loading sessions…" />;
   } else {
