@@ -7,6 +7,7 @@ export GOTOOLCHAIN := go1.27.3
 
 GO      ?= go
 BIN     := bin/gatehouse
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 # Our packages, named so that Go code shipped inside web/node_modules is never built or vetted.
 GO_PKGS := ./cmd/... ./internal/... ./web
 WEB_SRC := $(shell find web/src web/public web/build web/index.html web/package.json web/package-lock.json \
@@ -18,7 +19,7 @@ all: build
 
 ## build: the gatehouse binary with the web app embedded
 build: web/dist/index.html
-	$(GO) build -trimpath -o $(BIN) ./cmd/gatehouse
+	$(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/gatehouse
 
 web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
