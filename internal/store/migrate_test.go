@@ -58,7 +58,7 @@ func TestMigrate(t *testing.T) {
 }
 
 // latest is the newest migration's version.
-const latest = 1
+const latest = 2
 
 func open(t *testing.T, url string) *store.Store {
 	t.Helper()
