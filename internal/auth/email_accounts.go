@@ -48,7 +48,7 @@ func (in RenameInput) Validate() error {
 func (s *Service) EmailAccounts(ctx context.Context, p Principal) ([]EmailAccount, error) {
 	list, err := s.store.ListEmailAccounts(ctx, p.UserID)
 	if err != nil {
-		return nil, fmt.Errorf("list email accounts: %w", err)
+		return nil, fmt.Errorf("email accounts: %w", err)
 	}
 	return list, nil
 }
@@ -74,7 +74,7 @@ func (s *Service) AddEmailAccount(ctx context.Context, p Principal, in EmailAcco
 		DisplayName: in.DisplayName, CreatedAt: now, UpdatedAt: now,
 	}
 	if err := s.store.CreateEmailAccount(ctx, a); err != nil {
-		return nil, fmt.Errorf("create email account: %w", err)
+		return nil, fmt.Errorf("add email account: %w", err)
 	}
 	return a, nil
 }
@@ -88,11 +88,11 @@ func (s *Service) RenameEmailAccount(ctx context.Context, p Principal, id uuid.U
 	in.DisplayName = strings.TrimSpace(in.DisplayName)
 	a, err := s.store.FindEmailAccount(ctx, p.UserID, id)
 	if err != nil {
-		return nil, fmt.Errorf("find email account: %w", err)
+		return nil, fmt.Errorf("rename email account: %w", err)
 	}
 	a.DisplayName, a.UpdatedAt = in.DisplayName, s.now()
 	if err := s.store.UpdateEmailAccount(ctx, a); err != nil {
-		return nil, fmt.Errorf("update email account: %w", err)
+		return nil, fmt.Errorf("rename email account: %w", err)
 	}
 	return a, nil
 }
@@ -101,7 +101,7 @@ func (s *Service) RenameEmailAccount(ctx context.Context, p Principal, id uuid.U
 // no such account.
 func (s *Service) RemoveEmailAccount(ctx context.Context, p Principal, id uuid.UUID) error {
 	if err := s.store.DeleteEmailAccount(ctx, p.UserID, id); err != nil {
-		return fmt.Errorf("delete email account: %w", err)
+		return fmt.Errorf("remove email account: %w", err)
 	}
 	return nil
 }

@@ -131,7 +131,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error)
 		PasswordHash: hash, CreatedAt: now, UpdatedAt: now,
 	}
 	if err := s.store.CreateUser(ctx, u); err != nil {
-		return nil, fmt.Errorf("create user: %w", err)
+		return nil, fmt.Errorf("register: %w", err)
 	}
 	s.log.InfoContext(ctx, "user registered", "user_id", u.ID)
 	return u, nil
@@ -209,7 +209,7 @@ func (s *Service) checkCredentials(ctx context.Context, email, password string) 
 		return nil, ErrInvalidCredentials
 	}
 	if err != nil {
-		return nil, fmt.Errorf("find user: %w", err)
+		return nil, fmt.Errorf("sign in: %w", err)
 	}
 	ok, err := s.verify(ctx, u.PasswordHash, password)
 	if err != nil {
@@ -260,7 +260,7 @@ func (s *Service) Authenticate(ctx context.Context, accessToken string) (Princip
 		return Principal{}, ErrNotAuthenticated
 	}
 	if err != nil {
-		return Principal{}, fmt.Errorf("find session: %w", err)
+		return Principal{}, fmt.Errorf("authenticate: %w", err)
 	}
 	if sess.UserID != claims.UserID || !s.now().Before(sess.ExpiresAt) {
 		return Principal{}, ErrNotAuthenticated

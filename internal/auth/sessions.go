@@ -104,7 +104,7 @@ func (s *Service) findRefresh(ctx context.Context, r token.Refresh) (*RefreshTok
 		return nil, nil, ErrInvalidRefreshToken
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("find refresh token: %w", err)
+		return nil, nil, fmt.Errorf("read refresh token: %w", err)
 	}
 	now := s.now()
 	if !r.Matches(rt.VerifierHash) || !now.Before(rt.ExpiresAt) {
@@ -115,7 +115,7 @@ func (s *Service) findRefresh(ctx context.Context, r token.Refresh) (*RefreshTok
 		return nil, nil, ErrInvalidRefreshToken
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("find session: %w", err)
+		return nil, nil, fmt.Errorf("read refresh token: %w", err)
 	}
 	if !now.Before(sess.ExpiresAt) {
 		return nil, nil, ErrInvalidRefreshToken
@@ -148,7 +148,7 @@ func (s *Service) Logout(ctx context.Context, presented string) error {
 func (s *Service) Sessions(ctx context.Context, p Principal) ([]Session, error) {
 	list, err := s.store.ListSessions(ctx, p.UserID, s.now())
 	if err != nil {
-		return nil, fmt.Errorf("list sessions: %w", err)
+		return nil, fmt.Errorf("sessions: %w", err)
 	}
 	return list, nil
 }
@@ -157,7 +157,7 @@ func (s *Service) Sessions(ctx context.Context, p Principal) ([]Session, error) 
 // has no such session (another user's session included).
 func (s *Service) RevokeSession(ctx context.Context, p Principal, id uuid.UUID) error {
 	if err := s.store.DeleteSession(ctx, p.UserID, id); err != nil {
-		return fmt.Errorf("delete session: %w", err)
+		return fmt.Errorf("revoke session: %w", err)
 	}
 	s.log.InfoContext(ctx, "session revoked", "user_id", p.UserID, "session_id", id)
 	return nil
@@ -168,7 +168,7 @@ func (s *Service) RevokeSession(ctx context.Context, p Principal, id uuid.UUID) 
 func (s *Service) RevokeOtherSessions(ctx context.Context, p Principal) (int, error) {
 	n, err := s.store.DeleteOtherSessions(ctx, p.UserID, p.SessionID)
 	if err != nil {
-		return 0, fmt.Errorf("delete other sessions: %w", err)
+		return 0, fmt.Errorf("revoke other sessions: %w", err)
 	}
 	s.log.InfoContext(ctx, "other sessions revoked", "user_id", p.UserID, "count", n)
 	return n, nil
@@ -178,7 +178,7 @@ func (s *Service) RevokeOtherSessions(ctx context.Context, p Principal) (int, er
 func (s *Service) DeleteExpiredSessions(ctx context.Context) (int, error) {
 	n, err := s.store.DeleteExpired(ctx, s.now())
 	if err != nil {
-		return 0, fmt.Errorf("delete expired sessions: %w", err)
+		return 0, fmt.Errorf("sweep sessions: %w", err)
 	}
 	return n, nil
 }

@@ -14,7 +14,7 @@ func (s *Service) Me(ctx context.Context, p Principal) (*User, error) {
 		return nil, ErrNotAuthenticated // deleted since the request was authenticated
 	}
 	if err != nil {
-		return nil, fmt.Errorf("find user: %w", err)
+		return nil, fmt.Errorf("load user: %w", err)
 	}
 	return u, nil
 }
@@ -45,7 +45,7 @@ func (s *Service) UpdateProfile(ctx context.Context, p Principal, in ProfileInpu
 	}
 	u.FirstName, u.LastName, u.UpdatedAt = in.FirstName, in.LastName, s.now()
 	if err := s.store.UpdateUser(ctx, u); err != nil {
-		return nil, fmt.Errorf("update user: %w", err)
+		return nil, fmt.Errorf("update profile: %w", err)
 	}
 	return u, nil
 }
@@ -78,7 +78,7 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, in ChangePass
 		return err
 	}
 	if err := s.store.ChangePassword(ctx, p.UserID, hash, s.now(), p.SessionID); err != nil {
-		return fmt.Errorf("change password: %w", err)
+		return fmt.Errorf("set new password: %w", err)
 	}
 	s.log.InfoContext(ctx, "password changed; other sessions revoked", "user_id", p.UserID)
 	return nil
@@ -96,7 +96,7 @@ func (s *Service) DeleteAccount(ctx context.Context, p Principal, in DeleteAccou
 		return err
 	}
 	if err := s.store.DeleteUser(ctx, p.UserID); err != nil {
-		return fmt.Errorf("delete user: %w", err)
+		return fmt.Errorf("delete account: %w", err)
 	}
 	s.log.InfoContext(ctx, "account deleted", "user_id", p.UserID)
 	return nil
