@@ -21,6 +21,11 @@ describe('safeNext', () => {
     '/\t/evil.example',
     'https://evil.example/',
     'javascript:alert(1)',
+    '/..//evil.example',
+    '/.//evil.example',
+    '/%2e%2e//evil.example',
+    '/%2E%2E//evil.example/accounts',
+    '/x/..//evil.example',
     '/auth/login',
     '/auth/register?next=/x',
   ])('falls back to /accounts for %j', (next) => expect(safeNext(next, origin)).toBe('/accounts'));

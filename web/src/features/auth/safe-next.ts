@@ -17,6 +17,9 @@ export function safeNext(next: string | null | undefined, origin: string = windo
   } catch {
     return defaultLanding;
   }
-  if (url.origin !== origin || url.pathname.startsWith('/auth/')) return defaultLanding;
+  // Parsing resolves dot segments, so "/..//evil.example" and "/%2e%2e//evil.example" become
+  // "//evil.example": check the path again after parsing, not only the raw input.
+  if (url.origin !== origin || url.pathname.startsWith('//') || url.pathname.includes('\\')) return defaultLanding;
+  if (url.pathname.startsWith('/auth/')) return defaultLanding;
   return `${url.pathname}${url.search}${url.hash}`;
 }
