@@ -1,5 +1,7 @@
 import { useState } from 'react';
+import { Alert } from '../../components/alert';
 import { AppShell } from '../../components/app-shell';
+import { Button } from '../../components/button';
 import { useAuth } from '../../features/auth/auth-context';
 import { EmailAccountsCard } from '../../features/email-accounts/email-accounts-card';
 import { ChangePasswordCard } from '../../features/profile/change-password-card';
@@ -14,20 +16,42 @@ export function AccountsPage() {
   useDocumentTitle('Your accounts');
   const { user, signOut, updateUser, endSession } = useAuth();
   const [signingOut, setSigningOut] = useState(false);
+  const [signOutFailed, setSignOutFailed] = useState(false);
   // Changing the password signs out the other sessions; remount the list to show that.
   const [sessionsVersion, setSessionsVersion] = useState(0);
   if (user === null) return null;
+
+  const trySignOut = () => {
+    setSigningOut(true);
+    setSignOutFailed(false);
+    signOut().catch(() => {
+      setSigningOut(false);
+      setSignOutFailed(true);
+    });
+  };
 
   return (
     <AppShell
       userName={`${user.first_name} ${user.last_name}`}
       userEmail={user.email}
       signingOut={signingOut}
-      onSignOut={() => {
-        setSigningOut(true);
-        void signOut();
-      }}
+      onSignOut={trySignOut}
     >
+      {signOutFailed ? (
+        <div className={styles.intro}>
+          <Alert
+            tone="warning"
+            title="Sign-out failed"
+            action={
+              <Button variant="secondary" size="sm" onClick={trySignOut}>
+                Try again
+              </Button>
+            }
+          >
+            This device may still be signed in. Try again.
+          </Alert>
+        </div>
+      ) : null}
       <div className={styles.intro}>
         <h1 className={styles.greeting} tabIndex={-1}>
           Welcome, {user.first_name}

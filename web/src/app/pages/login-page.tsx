@@ -1,8 +1,8 @@
-import { Link, useSearchParams } from 'react-router';
+import { Link, useLocation, useSearchParams } from 'react-router';
 import { Alert } from '../../components/alert';
 import { AuthLayout } from '../../components/auth-layout';
 import { useAuth, type SignedOutReason } from '../../features/auth/auth-context';
-import { LoginForm } from '../../features/auth/login-form';
+import { LoginForm, readLoginHandoff } from '../../features/auth/login-form';
 import styles from './pages.module.css';
 import { useDocumentTitle } from '../../lib/use-document-title';
 
@@ -17,8 +17,13 @@ export function LoginPage() {
   useDocumentTitle('Sign in');
   const [params] = useSearchParams();
   const { signedOutReason } = useAuth();
+  const handoff = readLoginHandoff(useLocation().state);
   const next = params.get('next');
-  const notice = signedOutReason === 'none' ? null : notices[signedOutReason];
+  const notice = handoff?.registered
+    ? ({ tone: 'success', text: 'Your account was created. Sign in to continue.' } as const)
+    : signedOutReason === 'none'
+      ? null
+      : notices[signedOutReason];
   return (
     <AuthLayout
       title="Sign in"
@@ -39,7 +44,7 @@ export function LoginPage() {
           <Alert tone={notice.tone}>{notice.text}</Alert>
         </div>
       ) : null}
-      <LoginForm />
+      <LoginForm initialEmail={handoff?.email ?? ''} />
     </AuthLayout>
   );
 }

@@ -9,7 +9,7 @@ import { useAuth } from './auth-context';
 
 /** Probe shows the auth state and offers its actions as buttons, so tests use the real provider. */
 function Probe() {
-  const { status, user, signedOutReason, signIn, signOut } = useAuth();
+  const { status, user, signedOutReason, signIn, signOut, retry } = useAuth();
   const [result, setResult] = useState('');
   return (
     <div>
@@ -20,8 +20,19 @@ function Probe() {
       <button type="button" onClick={() => void signIn({ email: 'ada@example.com', password: 'correct-horse' })}>
         Sign in
       </button>
-      <button type="button" onClick={() => void signOut()}>
+      <button
+        type="button"
+        onClick={() =>
+          signOut().then(
+            () => setResult('signed out'),
+            () => setResult('sign-out failed'),
+          )
+        }
+      >
         Sign out
+      </button>
+      <button type="button" onClick={retry}>
+        Retry
       </button>
       <button
         type="button"
@@ -36,6 +47,14 @@ function Probe() {
       </button>
     </div>
   );
+}
+
+function deferred<T>() {
+  let resolve: (value: T) => void = () => {};
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
 }
 
 describe('AuthProvider', () => {
@@ -60,10 +79,80 @@ describe('AuthProvider', () => {
     expect(server.calls('GET /api/users/me')).toHaveLength(0);
   });
 
-  it('starts signed out when the server cannot be reached', async () => {
-    fakeApi({ 'POST /api/auth/session/refresh': () => Promise.reject(new TypeError('Failed to fetch')) });
+  it('is unavailable, not signed out, when the server cannot be reached, and can retry', async () => {
+    fakeApi({
+      'POST /api/auth/session/refresh': [() => Promise.reject(new TypeError('Failed to fetch')), token('later')],
+      'GET /api/users/me': json(200, sampleUser),
+    });
     renderWithAuth(<Probe />);
-    await waitFor(() => expect(screen.getByLabelText('Status')).toHaveValue('anonymous'));
+    await waitFor(() => expect(screen.getByLabelText('Status')).toHaveValue('unavailable'));
+
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+
+    await waitFor(() => expect(screen.getByLabelText('Status')).toHaveValue('authenticated'));
+  });
+
+  it('is unavailable when the refresh answers 5xx at load', async () => {
+    fakeApi({ 'POST /api/auth/session/refresh': json(503, { detail: 'Service unavailable' }) });
+    renderWithAuth(<Probe />);
+    await waitFor(() => expect(screen.getByLabelText('Status')).toHaveValue('unavailable'));
+  });
+
+  it('stays signed in when the refresh after a 401 fails with a 429', async () => {
+    fakeApi({
+      'POST /api/auth/session/refresh': [token('first'), json(429, { detail: 'Too many requests' })],
+      'GET /api/users/me': json(200, sampleUser),
+      'GET /api/email-accounts': json(401, { detail: 'Not authenticated' }),
+    });
+    renderWithAuth(<Probe />);
+    await waitFor(() => expect(screen.getByLabelText('Status')).toHaveValue('authenticated'));
+
+    await userEvent.click(screen.getByRole('button', { name: 'Load accounts' }));
+
+    await waitFor(() => expect(screen.getByLabelText('Result')).toHaveValue('Too many requests.'));
+    expect(screen.getByLabelText('Status')).toHaveValue('authenticated');
+  });
+
+  it('keeps a sign-in when the restore started before it answers 401 late', async () => {
+    const restore = deferred<Response>();
+    fakeApi({
+      'POST /api/auth/session/refresh': () => restore.promise,
+      'POST /api/auth/session': token('signed-in'),
+      'GET /api/users/me': json(200, sampleUser),
+    });
+    renderWithAuth(<Probe />);
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(screen.getByLabelText('Status')).toHaveValue('authenticated'));
+
+    restore.resolve(noSession());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect(screen.getByLabelText('Status')).toHaveValue('authenticated');
+    expect(screen.getByLabelText('User')).toHaveValue('Ada');
+  });
+
+  it('keeps a sign-out when a refresh started before it answers late', async () => {
+    const late = deferred<Response>();
+    const server = fakeApi({
+      'POST /api/auth/session/refresh': [token('first'), () => late.promise],
+      'GET /api/users/me': json(200, sampleUser),
+      'GET /api/email-accounts': json(401, { detail: 'Not authenticated' }),
+      'DELETE /api/auth/session': noContent(),
+    });
+    renderWithAuth(<Probe />);
+    await waitFor(() => expect(screen.getByLabelText('Status')).toHaveValue('authenticated'));
+    await userEvent.click(screen.getByRole('button', { name: 'Load accounts' }));
+    await waitFor(() => expect(server.calls('POST /api/auth/session/refresh')).toHaveLength(2));
+
+    await userEvent.click(screen.getByRole('button', { name: 'Sign out' }));
+    await waitFor(() => expect(screen.getByLabelText('Reason')).toHaveValue('signed-out'));
+    late.resolve(token('late'));
+    await waitFor(() => expect(screen.getByLabelText('Result')).not.toHaveValue('signed out'));
+
+    expect(screen.getByLabelText('Status')).toHaveValue('anonymous');
+    expect(screen.getByLabelText('Reason')).toHaveValue('signed-out');
+    await api.get('/api/users/me');
+    expect(server.calls('GET /api/users/me').at(-1)?.headers.get('Authorization')).toBeNull();
   });
 
   it('signs in with a form post and keeps the token in memory only', async () => {
@@ -150,6 +239,46 @@ describe('AuthProvider', () => {
     await waitFor(() => expect(screen.getByLabelText('Status')).toHaveValue('anonymous'));
     expect(screen.getByLabelText('Reason')).toHaveValue('signed-out');
     expect(server.calls('DELETE /api/auth/session')).toHaveLength(1);
+  });
+
+  it('stays signed in, and tells no other tab, when the server cannot end the session', async () => {
+    const server = fakeApi({
+      'POST /api/auth/session/refresh': token(),
+      'GET /api/users/me': json(200, sampleUser),
+      'DELETE /api/auth/session': [json(503, { detail: 'Service unavailable' }), noContent()],
+    });
+    const heard: unknown[] = [];
+    const otherTab = new BroadcastChannel('gatehouse:session');
+    otherTab.onmessage = (message: MessageEvent<unknown>) => heard.push(message.data);
+    renderWithAuth(<Probe />);
+    await waitFor(() => expect(screen.getByLabelText('Status')).toHaveValue('authenticated'));
+
+    await userEvent.click(screen.getByRole('button', { name: 'Sign out' }));
+
+    await waitFor(() => expect(screen.getByLabelText('Result')).toHaveValue('sign-out failed'));
+    expect(screen.getByLabelText('Status')).toHaveValue('authenticated');
+    expect(screen.getByLabelText('Reason')).toHaveValue('none');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(heard).toEqual([]);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Sign out' }));
+    await waitFor(() => expect(screen.getByLabelText('Reason')).toHaveValue('signed-out'));
+    expect(server.calls('DELETE /api/auth/session')).toHaveLength(2);
+    otherTab.close();
+  });
+
+  it('treats a 401 from sign-out as signed out', async () => {
+    fakeApi({
+      'POST /api/auth/session/refresh': token(),
+      'GET /api/users/me': json(200, sampleUser),
+      'DELETE /api/auth/session': noSession(),
+    });
+    renderWithAuth(<Probe />);
+    await waitFor(() => expect(screen.getByLabelText('Status')).toHaveValue('authenticated'));
+
+    await userEvent.click(screen.getByRole('button', { name: 'Sign out' }));
+
+    await waitFor(() => expect(screen.getByLabelText('Reason')).toHaveValue('signed-out'));
   });
 
   it('signs out when another tab signs out', async () => {

@@ -3,14 +3,18 @@ import { ApiError, bindSession } from '../../lib/api-client';
 import { authClient, type Credentials, type RegisterInput, type User } from './auth-client';
 import { listenToOtherTabs, oneTabAtATime, tellOtherTabs } from './session-sync';
 
-/** AuthStatus is where the visitor stands: still being worked out, signed in, or not. */
-export type AuthStatus = 'loading' | 'authenticated' | 'anonymous';
+/**
+ * AuthStatus is where the visitor stands: still being worked out, signed in, not signed in, or
+ * unknown because the server could not be asked (the visitor may well still have a session).
+ */
+export type AuthStatus = 'loading' | 'authenticated' | 'anonymous' | 'unavailable';
 
 /** SignedOutReason says why a visitor is anonymous, so the sign-in page can tell them. */
 export type SignedOutReason = 'none' | 'signed-out' | 'expired' | 'deleted';
 
 type AuthState =
   | { status: 'loading'; user: null; reason: 'none' }
+  | { status: 'unavailable'; user: null; reason: 'none' }
   | { status: 'authenticated'; user: User; reason: 'none' }
   | { status: 'anonymous'; user: null; reason: SignedOutReason };
 
@@ -20,16 +24,36 @@ export interface AuthContextValue {
   /** The signed-in user, or null. */
   user: User | null;
   signedOutReason: SignedOutReason;
-  /** register creates an account and then signs in with it (the article's auto-login). */
+  /**
+   * register creates an account and then signs in with it (the article's auto-login). If the
+   * account was created but signing in failed, it rejects with RegisteredButNotSignedIn.
+   */
   register: (input: RegisterInput) => Promise<void>;
   /** signIn starts a session; it rejects with an ApiError (invalid_credentials) or NetworkError. */
   signIn: (credentials: Credentials) => Promise<void>;
-  /** signOut ends the session here and in this browser's other tabs. */
+  /**
+   * signOut ends the session here and in this browser's other tabs. If the server could not
+   * end it, it rejects and the user stays signed in, since the cookie's session lives on.
+   */
   signOut: () => Promise<void>;
+  /** retry asks the server again after status became 'unavailable'. */
+  retry: () => void;
   /** updateUser replaces the user after their profile changed. */
   updateUser: (user: User) => void;
   /** endSession forgets a session the server has already ended, e.g. a deleted account. */
   endSession: (reason: Exclude<SignedOutReason, 'none'>) => void;
+}
+
+/** RegisteredButNotSignedIn means the account exists now, but the automatic sign-in failed. */
+export class RegisteredButNotSignedIn extends Error {
+  override readonly name = 'RegisteredButNotSignedIn';
+
+  constructor(
+    readonly email: string,
+    override readonly cause: unknown,
+  ) {
+    super('Your account was created. Sign in to continue.');
+  }
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null);
@@ -44,59 +68,88 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<AuthState>({ status: 'loading', user: null, reason: 'none' });
   const token = useRef<string | null>(null);
   const inFlightRefresh = useRef<Promise<string | null> | null>(null);
+  // epoch changes whenever the session changes hands (sign-in, sign-out, forget). A refresh or
+  // restore remembers the epoch it started in and applies nothing if it has changed since, so a
+  // slow answer cannot undo a newer sign-in or sign-out.
+  const epoch = useRef(0);
 
-  const forget = useCallback((reason: SignedOutReason) => {
-    token.current = null;
-    setState({ status: 'anonymous', user: null, reason });
+  const nextEpoch = useCallback(() => {
+    epoch.current += 1;
+    inFlightRefresh.current = null;
   }, []);
 
-  /** Exchanges the cookie for an access token; null when there is no session. One at a time. */
+  const forget = useCallback(
+    (reason: SignedOutReason) => {
+      nextEpoch();
+      token.current = null;
+      setState({ status: 'anonymous', user: null, reason });
+    },
+    [nextEpoch],
+  );
+
+  /**
+   * Exchanges the cookie for an access token; null when there is no session (a 401) or when
+   * the session changed hands meanwhile. Other failures reject. One at a time.
+   */
   const refresh = useCallback((): Promise<string | null> => {
     if (inFlightRefresh.current !== null) return inFlightRefresh.current;
-    const attempt = oneTabAtATime(() => authClient.refresh())
+    const started = epoch.current;
+    const attempt: Promise<string | null> = oneTabAtATime(() => authClient.refresh())
       .then((answer) => {
+        if (epoch.current !== started) return null;
         token.current = answer.access_token;
         return answer.access_token;
       })
       .catch((error: unknown) => {
-        if (error instanceof ApiError && error.status < 500) {
+        if (epoch.current !== started) return null;
+        // Only a 401 means the cookie's session is over; a 5xx, 429 or network failure says
+        // nothing about it, so the caller must not sign anyone out over it.
+        if (error instanceof ApiError && error.status === 401) {
           token.current = null;
           return null;
         }
         throw error;
       })
       .finally(() => {
-        inFlightRefresh.current = null;
+        if (inFlightRefresh.current === attempt) inFlightRefresh.current = null;
       });
     inFlightRefresh.current = attempt;
     return attempt;
   }, []);
 
-  /** Restores the session through the cookie; ends anonymous when there is none. */
-  const restore = useCallback(
-    () =>
-      refresh()
-        .then(async (fresh) => {
-          if (fresh === null) {
-            forget('none');
-            return;
-          }
-          const user = await authClient.currentUser();
-          setState({ status: 'authenticated', user, reason: 'none' });
-        })
-        .catch(() => {
-          // The server is unreachable or the session vanished mid-way: start signed out.
+  /** Restores the session through the cookie: signed in, anonymous, or unavailable. */
+  const restore = useCallback(() => {
+    const started = epoch.current;
+    const stale = () => epoch.current !== started;
+    return refresh()
+      .then(async (fresh) => {
+        if (stale()) return;
+        if (fresh === null) {
           forget('none');
-        }),
-    [refresh, forget],
-  );
+          return;
+        }
+        const user = await authClient.currentUser();
+        if (!stale()) setState({ status: 'authenticated', user, reason: 'none' });
+      })
+      .catch((error: unknown) => {
+        if (stale()) return;
+        if (error instanceof ApiError && error.status === 401) forget('none');
+        else setState({ status: 'unavailable', user: null, reason: 'none' });
+      });
+  }, [refresh, forget]);
+
+  const retry = useCallback(() => {
+    setState({ status: 'loading', user: null, reason: 'none' });
+    void restore();
+  }, [restore]);
 
   useEffect(() => {
     const unbind = bindSession({
       accessToken: () => token.current,
       refresh: async () => {
+        const started = epoch.current;
         const fresh = await refresh();
-        if (fresh === null) forget('expired');
+        if (fresh === null && epoch.current === started) forget('expired');
         return fresh;
       },
       expired: () => forget('expired'),
@@ -112,18 +165,28 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     };
   }, [refresh, restore, forget]);
 
-  const signIn = useCallback(async (credentials: Credentials) => {
-    const answer = await authClient.signIn(credentials);
-    token.current = answer.access_token;
-    const user = await authClient.currentUser();
-    setState({ status: 'authenticated', user, reason: 'none' });
-    tellOtherTabs('signed-in');
-  }, []);
+  const signIn = useCallback(
+    async (credentials: Credentials) => {
+      const answer = await authClient.signIn(credentials);
+      nextEpoch();
+      const mine = epoch.current;
+      token.current = answer.access_token;
+      const user = await authClient.currentUser();
+      if (epoch.current !== mine) return;
+      setState({ status: 'authenticated', user, reason: 'none' });
+      tellOtherTabs('signed-in');
+    },
+    [nextEpoch],
+  );
 
   const register = useCallback(
     async (input: RegisterInput) => {
       await authClient.register(input);
-      await signIn({ email: input.email, password: input.password });
+      try {
+        await signIn({ email: input.email, password: input.password });
+      } catch (error) {
+        throw new RegisteredButNotSignedIn(input.email, error);
+      }
     },
     [signIn],
   );
@@ -131,9 +194,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signOut = useCallback(async () => {
     try {
       await authClient.signOut();
-    } catch {
-      // Forget the session here regardless; a session the server could not revoke now still
-      // expires on its own, and staying signed in after pressing "Sign out" would be worse.
+    } catch (error) {
+      // A 401 means the server has no session for us any more: that is signed out. Anything
+      // else leaves the cookie's session alive, and a reload would sign back in, so saying
+      // "You have signed out" would be a lie: stay signed in and let the caller offer a retry.
+      if (!(error instanceof ApiError && error.status === 401)) throw error;
     }
     forget('signed-out');
     tellOtherTabs('signed-out');
@@ -159,10 +224,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       register,
       signIn,
       signOut,
+      retry,
       updateUser,
       endSession,
     }),
-    [state, register, signIn, signOut, updateUser, endSession],
+    [state, register, signIn, signOut, retry, updateUser, endSession],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

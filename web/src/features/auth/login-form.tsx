@@ -10,7 +10,20 @@ import styles from './auth-form.module.css';
 const fields = ['email', 'password'] as const;
 type Field = (typeof fields)[number];
 
-const initial: Record<Field, string> = { email: '', password: '' };
+/** LoginHandoff is the router state another page passes to sign-in, e.g. after registering. */
+export interface LoginHandoff {
+  email: string;
+  /** The account was just created, but the automatic sign-in failed. */
+  registered: boolean;
+}
+
+/** readLoginHandoff reads router state defensively: history state may hold anything. */
+export function readLoginHandoff(state: unknown): LoginHandoff | null {
+  if (typeof state !== 'object' || state === null) return null;
+  const { email, registered } = state as Partial<Record<keyof LoginHandoff, unknown>>;
+  if (typeof email !== 'string') return null;
+  return { email, registered: registered === true };
+}
 
 /** validateSignIn only checks what can be wrong before asking: a plausible email, a password. */
 export function validateSignIn(values: Record<Field, string>): Partial<Record<Field, string>> {
@@ -26,11 +39,11 @@ export function validateSignIn(values: Record<Field, string>): Partial<Record<Fi
 const toErrors = (error: unknown) => formErrorsFrom<Field>(error, fields);
 
 /** LoginForm signs in; the page's guard then sends the user where they were going. */
-export function LoginForm() {
+export function LoginForm({ initialEmail = '' }: { initialEmail?: string }) {
   const { signIn } = useAuth();
   const form = useForm<Field>({
     fields,
-    initial,
+    initial: { email: initialEmail, password: '' },
     validate: validateSignIn,
     toErrors,
     submit: (values) => signIn({ email: values.email.trim(), password: values.password }),

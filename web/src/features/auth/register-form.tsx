@@ -4,7 +4,9 @@ import { TextField } from '../../components/text-field';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
 import { confirmationError, emailError, limits, newPasswordError, requiredTextError } from '../../lib/validation';
-import { useAuth } from './auth-context';
+import { useLocation, useNavigate } from 'react-router';
+import { RegisteredButNotSignedIn, useAuth } from './auth-context';
+import type { LoginHandoff } from './login-form';
 import styles from './auth-form.module.css';
 
 const fields = ['email', 'first_name', 'last_name', 'password', 'confirm_password'] as const;
@@ -34,18 +36,28 @@ const toErrors = (error: unknown) => formErrorsFrom<Field>(error, fields, { emai
  */
 export function RegisterForm() {
   const { register } = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
   const form = useForm<Field>({
     fields,
     initial,
     validate: validateRegistration,
     toErrors,
-    submit: (values) =>
-      register({
-        email: values.email.trim(),
-        first_name: values.first_name.trim(),
-        last_name: values.last_name.trim(),
-        password: values.password,
-      }),
+    submit: async (values) => {
+      try {
+        await register({
+          email: values.email.trim(),
+          first_name: values.first_name.trim(),
+          last_name: values.last_name.trim(),
+          password: values.password,
+        });
+      } catch (error) {
+        // The account exists now: sending the form again would only say "already exists".
+        if (!(error instanceof RegisteredButNotSignedIn)) throw error;
+        const state: LoginHandoff = { email: error.email, registered: true };
+        await navigate(`/auth/login${location.search}`, { state });
+      }
+    },
   });
 
   return (

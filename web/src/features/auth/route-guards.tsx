@@ -1,4 +1,7 @@
 import { Navigate, Outlet, useLocation, useSearchParams } from 'react-router';
+import { Alert } from '../../components/alert';
+import { AuthLayout } from '../../components/auth-layout';
+import { Button } from '../../components/button';
 import { PageStatus } from '../../components/spinner';
 import { useAuth } from './auth-context';
 import { safeNext } from './safe-next';
@@ -8,9 +11,27 @@ import { safeNext } from './safe-next';
  * ?next= set to where they were going, unless they just chose to sign out.
  */
 export function RequireAuth() {
-  const { status, signedOutReason } = useAuth();
+  const { status, signedOutReason, retry } = useAuth();
   const location = useLocation();
   if (status === 'loading') return <PageStatus label="Loading your account…" />;
+  if (status === 'unavailable') {
+    // The server could not say whether there is a session: do not send a signed-in user to
+    // the sign-in page over a network blip; offer to ask again.
+    return (
+      <AuthLayout title="Gatehouse is unavailable" subtitle="We couldn't check whether you're signed in.">
+        <Alert
+          tone="warning"
+          action={
+            <Button variant="secondary" size="sm" onClick={retry}>
+              Retry
+            </Button>
+          }
+        >
+          Can't reach Gatehouse right now. Check your connection and try again.
+        </Alert>
+      </AuthLayout>
+    );
+  }
   if (status === 'anonymous') {
     const wanted = `${location.pathname}${location.search}${location.hash}`;
     const chose = signedOutReason === 'signed-out' || signedOutReason === 'deleted';

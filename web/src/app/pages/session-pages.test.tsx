@@ -1,0 +1,62 @@
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { fakeApi, json, noContent, noSession, sampleUser, token } from '../../test/fake-api';
+import { renderRoutes } from '../../test/render';
+import { routes } from '../router';
+
+const dashboard = {
+  'GET /api/users/me': json(200, sampleUser),
+  'GET /api/email-accounts': json(200, []),
+  'GET /api/users/me/sessions': json(200, []),
+};
+
+describe('pages around the session', () => {
+  it('offers a retry, not the sign-in page, when the session cannot be checked', async () => {
+    fakeApi({ ...dashboard, 'POST /api/auth/session/refresh': [json(503, { detail: 'Down' }), token()] });
+    const { router } = renderRoutes(routes, '/accounts');
+
+    await userEvent.click(await screen.findByRole('button', { name: 'Retry' }));
+
+    expect(await screen.findByRole('heading', { name: 'Welcome, Ada' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/accounts');
+  });
+
+  it('warns and stays signed in when signing out fails, and can try again', async () => {
+    const server = fakeApi({
+      ...dashboard,
+      'POST /api/auth/session/refresh': token(),
+      'DELETE /api/auth/session': [json(503, { detail: 'Down' }), noContent()],
+    });
+    const { router } = renderRoutes(routes, '/accounts');
+    await screen.findByRole('heading', { name: 'Welcome, Ada' });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Sign out' }));
+
+    expect(await screen.findByText('This device may still be signed in. Try again.')).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/accounts');
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText('You have signed out.')).toBeInTheDocument();
+    expect(server.calls('DELETE /api/auth/session')).toHaveLength(2);
+  });
+
+  it('sends a new user to sign in, email filled in, when the automatic sign-in fails', async () => {
+    fakeApi({
+      'POST /api/auth/session/refresh': noSession(),
+      'POST /api/auth/register': json(201, { message: 'User registered successfully' }),
+      'POST /api/auth/session': json(503, { detail: 'Down' }),
+    });
+    const { router } = renderRoutes(routes, '/auth/register');
+    await userEvent.type(screen.getByLabelText('Email'), 'ada@example.com');
+    await userEvent.type(screen.getByLabelText('First name'), 'Ada');
+    await userEvent.type(screen.getByLabelText('Last name'), 'Lovelace');
+    await userEvent.type(screen.getByLabelText('Password'), 'analytical-engine');
+    await userEvent.type(screen.getByLabelText('Confirm password'), 'analytical-engine');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+    expect(await screen.findByText('Your account was created. Sign in to continue.')).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/auth/login');
+    expect(screen.getByLabelText('Email')).toHaveValue('ada@example.com');
+  });
+});
