@@ -89,9 +89,33 @@ describe('toApiError', () => {
   });
 });
 
+function deferred<T>() {
+  let resolve: (value: T) => void = () => {};
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** stubHangingFetch makes fetch wait until its signal aborts, then reject with the reason. */
+function stubHangingFetch() {
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(
+      (_url: string, init: RequestInit) =>
+        new Promise<Response>((_resolve, reject) => {
+          init.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error));
+        }),
+    ),
+  );
+}
+
 describe('request', () => {
   let unbind: (() => void) | undefined;
-  afterEach(() => unbind?.());
+  afterEach(() => {
+    unbind?.();
+    vi.restoreAllMocks();
+  });
 
   it('sends JSON with the session cookie and returns the body', async () => {
     const server = fakeApi({ 'POST /api/auth/register': json(201, { message: 'User registered successfully' }) });
@@ -180,6 +204,76 @@ describe('request', () => {
       code: 'invalid_refresh_token',
     });
     expect(refresh).not.toHaveBeenCalled();
+  });
+
+  it('retries 401s that arrive after a refresh with its token instead of refreshing again', async () => {
+    let current = 'old';
+    const refresh = vi.fn(() => {
+      current = 'new';
+      return Promise.resolve('new');
+    });
+    unbind = bindSession({ accessToken: () => current, refresh, expired: vi.fn() });
+    const gates = [deferred<Response>(), deferred<Response>(), deferred<Response>()];
+    const server = fakeApi({
+      'GET /api/email-accounts': [...gates.map((gate) => () => gate.promise), json(200, [])],
+    });
+    const calls = [api.get('/api/email-accounts'), api.get('/api/email-accounts'), api.get('/api/email-accounts')];
+    await vi.waitFor(() => expect(server.requests).toHaveLength(3));
+
+    for (const gate of gates) {
+      gate.resolve(json(401, { detail: 'Not authenticated' }));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+
+    await expect(Promise.all(calls)).resolves.toEqual([[], [], []]);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(server.requests.slice(3).map((r) => r.headers.get('Authorization'))).toEqual([
+      'Bearer new',
+      'Bearer new',
+      'Bearer new',
+    ]);
+  });
+
+  it('rejects a success that is not JSON with bad_response', async () => {
+    fakeApi({
+      'GET /api/email-accounts': new Response('<html>proxy</html>', {
+        status: 200,
+        headers: { 'Content-Type': 'text/html' },
+      }),
+    });
+    await expect(api.get('/api/email-accounts')).rejects.toMatchObject({ name: 'ApiError', code: 'bad_response' });
+  });
+
+  it('rejects a success whose JSON is broken with bad_response', async () => {
+    fakeApi({
+      'GET /api/email-accounts': new Response('[{', { status: 200, headers: { 'Content-Type': 'application/json' } }),
+    });
+    await expect(api.get('/api/email-accounts')).rejects.toMatchObject({ code: 'bad_response' });
+  });
+
+  it('keeps the timeout when the caller passes a signal, and reports it as a timeout', async () => {
+    const timer = new AbortController();
+    vi.spyOn(AbortSignal, 'timeout').mockReturnValue(timer.signal);
+    stubHangingFetch();
+    const caller = new AbortController();
+    const call = api.get('/api/email-accounts', { signal: caller.signal });
+
+    timer.abort(new DOMException('timed out', 'TimeoutError'));
+
+    await expect(call).rejects.toMatchObject({
+      name: 'NetworkError',
+      message: 'Gatehouse took too long to answer. Please try again.',
+    });
+  });
+
+  it("reports the caller's abort as an abort", async () => {
+    stubHangingFetch();
+    const caller = new AbortController();
+    const call = api.get('/api/email-accounts', { signal: caller.signal });
+
+    caller.abort();
+
+    await expect(call).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it('turns a failed fetch into a NetworkError', async () => {

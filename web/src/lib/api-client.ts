@@ -224,6 +224,9 @@ async function send(method: Method, url: string, options: RuntimeOptions, token:
   }
   if (token !== null) headers.set('Authorization', `Bearer ${token}`);
 
+  // The timeout applies whether or not the caller brings its own signal.
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {
     return await fetch(url, {
       method: method.toUpperCase(),
@@ -231,25 +234,26 @@ async function send(method: Method, url: string, options: RuntimeOptions, token:
       body,
       // The refresh token lives in an HttpOnly cookie on this origin; scripts never see it.
       credentials: 'same-origin',
-      signal: options.signal ?? AbortSignal.timeout(timeoutMs),
+      signal,
     });
   } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError' && options.signal?.aborted) throw error;
-    if (error instanceof DOMException && error.name === 'TimeoutError') {
-      throw new NetworkError('Gatehouse took too long to answer. Please try again.');
-    }
+    // The caller gave up: that is an abort, not a failure to report.
+    if (options.signal?.aborted) throw options.signal.reason ?? error;
+    if (timeout.aborted) throw new NetworkError('Gatehouse took too long to answer. Please try again.');
     throw new NetworkError();
   }
 }
 
+const unreadable = Symbol('unreadable');
+
 async function readJson(response: Response): Promise<unknown> {
   if (response.status === 204) return undefined;
   const type = response.headers.get('Content-Type') ?? '';
-  if (!type.includes('json')) return undefined;
+  if (!type.includes('json')) return unreadable;
   try {
-    return await response.json();
+    return (await response.json()) as unknown;
   } catch {
-    return undefined;
+    return unreadable;
   }
 }
 
@@ -267,10 +271,14 @@ export async function request<M extends Method, P extends PathFor<M>>(
   const url = buildUrl(path, opts.params);
   const useAuth = opts.auth ?? true;
 
-  let response = await send(method, url, opts, useAuth ? (session?.accessToken() ?? null) : null);
+  const sentWith = useAuth ? (session?.accessToken() ?? null) : null;
+  let response = await send(method, url, opts, sentWith);
   if (response.status === 401 && useAuth && session !== null) {
     const binding = session;
-    const token = await binding.refresh();
+    // If the token changed since this request left, another request has refreshed already:
+    // retry with its token rather than start a refresh of our own.
+    const current = binding.accessToken();
+    const token = current !== null && current !== sentWith ? current : await binding.refresh();
     if (token !== null) {
       response = await send(method, url, opts, token);
       if (response.status === 401) binding.expired();
@@ -278,7 +286,16 @@ export async function request<M extends Method, P extends PathFor<M>>(
   }
 
   const body = await readJson(response);
-  if (!response.ok) throw toApiError(response.status, body);
+  if (!response.ok) throw toApiError(response.status, body === unreadable ? undefined : body);
+  // Every success but a 204 carries JSON; anything else (a proxy's HTML page, a truncated
+  // body) would reach the caller as undefined and crash it far from here.
+  if (body === unreadable) {
+    throw new ApiError(
+      response.status,
+      'Gatehouse sent an answer the app could not read. Please try again.',
+      'bad_response',
+    );
+  }
   return body as ResponseBody<P, M>;
 }
 
