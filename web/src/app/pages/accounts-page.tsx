@@ -58,7 +58,9 @@ export function AccountsPage() {
         </h1>
         <p className={styles.lede}>Manage your connected inboxes, your profile and where you're signed in.</p>
       </div>
-      <div className={styles.grid}>
+      {/* Keyed by user, so a sign-in as someone else in another tab cannot leave the previous
+          user's lists on screen: every card remounts and loads afresh. */}
+      <div className={styles.grid} key={user.id}>
         <div className={styles.column}>
           <EmailAccountsCard />
           <SessionsCard key={sessionsVersion} />

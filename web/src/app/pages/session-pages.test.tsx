@@ -40,6 +40,35 @@ describe('pages around the session', () => {
     expect(server.calls('DELETE /api/auth/session')).toHaveLength(2);
   });
 
+  it('replaces the lists when another tab signs in as someone else', async () => {
+    const mailbox = (id: string, email_address: string) => ({
+      id,
+      email_address,
+      provider: 'gmail',
+      display_name: '',
+      created_at: '2026-02-01T10:00:00Z',
+      updated_at: '2026-02-01T10:00:00Z',
+    });
+    fakeApi({
+      ...dashboard,
+      'POST /api/auth/session/refresh': token(),
+      'GET /api/users/me': [json(200, sampleUser), json(200, { ...sampleUser, id: 'grace', first_name: 'Grace' })],
+      'GET /api/email-accounts': [
+        json(200, [mailbox('a', 'ada@mail.example')]),
+        json(200, [mailbox('g', 'grace@mail.example')]),
+      ],
+    });
+    renderRoutes(routes, '/accounts');
+    expect(await screen.findByText('ada@mail.example')).toBeInTheDocument();
+
+    const otherTab = new BroadcastChannel('gatehouse:session');
+    otherTab.postMessage({ event: 'signed-in', from: 'another-tab' });
+    otherTab.close();
+
+    expect(await screen.findByText('grace@mail.example')).toBeInTheDocument();
+    expect(screen.queryByText('ada@mail.example')).not.toBeInTheDocument();
+  });
+
   it('sends a new user to sign in, email filled in, when the automatic sign-in fails', async () => {
     fakeApi({
       'POST /api/auth/session/refresh': noSession(),

@@ -4,6 +4,7 @@ import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
 import { MailIcon, PencilIcon, TrashIcon } from '../../components/icons';
 import { TextField } from '../../components/text-field';
+import { ApiError } from '../../lib/api-client';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { formatDate } from '../../lib/format';
 import { charCount, limits } from '../../lib/validation';
@@ -17,10 +18,14 @@ export interface EmailAccountItemProps {
   account: EmailAccount;
   onRenamed: (account: EmailAccount) => void;
   onRemoved: (account: EmailAccount) => void;
+  /** onGone is called when the server no longer has the account (removed in another tab). */
+  onGone: (account: EmailAccount) => void;
 }
 
+const isGone = (error: unknown) => error instanceof ApiError && error.status === 404;
+
 /** EmailAccountItem is one connected mailbox, renamed and removed in place. */
-export function EmailAccountItem({ account, onRenamed, onRemoved }: EmailAccountItemProps) {
+export function EmailAccountItem({ account, onRenamed, onRemoved, onGone }: EmailAccountItemProps) {
   const [mode, setMode] = useState<Mode>('view');
   const [name, setName] = useState(account.display_name);
   const [error, setError] = useState<string | null>(null);
@@ -59,6 +64,10 @@ export function EmailAccountItem({ account, onRenamed, onRemoved }: EmailAccount
       onRenamed(updated);
       close();
     } catch (caught) {
+      if (isGone(caught)) {
+        onGone(account);
+        return;
+      }
       const mapped = formErrorsFrom(caught, ['display_name']);
       setError(mapped.fields.display_name ?? mapped.form);
       nameInput.current?.focus();
@@ -73,6 +82,10 @@ export function EmailAccountItem({ account, onRenamed, onRemoved }: EmailAccount
       await emailAccountsClient.remove(account.id);
       onRemoved(account);
     } catch (caught) {
+      if (isGone(caught)) {
+        onGone(account);
+        return;
+      }
       setError(formErrorsFrom(caught, []).form);
       setPending(false);
     }

@@ -116,6 +116,25 @@ describe('EmailAccountsCard', () => {
     expect(screen.getByRole('button', { name: 'Rename ada@work.example' })).toHaveFocus();
   });
 
+  it.each([
+    ['renaming', 'PATCH', 'Rename ada@work.example', 'Save'],
+    ['removing', 'DELETE', 'Remove ada@work.example', 'Yes, remove'],
+  ])('drops an account that is already gone when %s it', async (_, method, open, confirm) => {
+    fakeApi({
+      'GET /api/email-accounts': json(200, [work]),
+      [`${method} /api/email-accounts/acc-1`]: json(404, { detail: 'Email account not found' }),
+    });
+    render(<EmailAccountsCard />);
+
+    await userEvent.click(await screen.findByRole('button', { name: open }));
+    await userEvent.click(screen.getByRole('button', { name: confirm }));
+
+    await waitForEmpty();
+    expect(
+      screen.getAllByRole('status').some((s) => s.textContent === 'ada@work.example had already been removed.'),
+    ).toBe(true);
+  });
+
   it('removes an account after confirmation', async () => {
     const server = fakeApi({
       'GET /api/email-accounts': json(200, [work]),

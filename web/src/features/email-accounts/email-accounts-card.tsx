@@ -47,6 +47,11 @@ export function EmailAccountsCard() {
               setAnnouncement(`Removed ${removed.email_address}.`);
               listRegion.current?.focus();
             }}
+            onGone={(gone) => {
+              accounts.update((all) => all.filter((a) => a.id !== gone.id));
+              setAnnouncement(`${gone.email_address} had already been removed.`);
+              listRegion.current?.focus();
+            }}
           />
         ))}
       </ul>

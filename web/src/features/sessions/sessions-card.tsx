@@ -6,6 +6,7 @@ import { Card } from '../../components/card';
 import { LaptopIcon, PhoneIcon } from '../../components/icons';
 import { LoadError } from '../../components/load-error';
 import { SkeletonList } from '../../components/skeleton';
+import { ApiError } from '../../lib/api-client';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { useResource } from '../../lib/use-resource';
@@ -30,7 +31,14 @@ export function SessionsCard() {
       setAnnouncement(`Signed out ${label}.`);
       listRegion.current?.focus();
     } catch (caught) {
-      setError(formErrorsFrom(caught, []).form);
+      if (caught instanceof ApiError && caught.status === 404) {
+        // Already ended elsewhere: the row is stale, so drop it rather than offer it again.
+        sessions.update((all) => all.filter((s) => s.id !== session.id));
+        setAnnouncement(`${label} was already signed out.`);
+        listRegion.current?.focus();
+      } else {
+        setError(formErrorsFrom(caught, []).form);
+      }
     } finally {
       setBusy(null);
     }
