@@ -10,16 +10,24 @@ export interface AlertProps {
   children: ReactNode;
   /** E.g. a "Try again" button, shown after the message. */
   action?: ReactNode;
+  id?: string;
+  /** focusable lets script move focus to the alert (tabIndex -1), e.g. a form's error. */
+  focusable?: boolean;
 }
 
 /**
  * Alert is a message box. Errors use role="alert" so screen readers announce them at once;
  * the other tones use role="status", which waits for a pause.
  */
-export function Alert({ tone = 'info', title, children, action }: AlertProps) {
+export function Alert({ tone = 'info', title, children, action, id, focusable = false }: AlertProps) {
   const Icon = tone === 'success' ? CheckCircleIcon : tone === 'info' ? InfoIcon : AlertIcon;
   return (
-    <div className={`${styles.alert} ${styles[tone]}`} role={tone === 'error' ? 'alert' : 'status'}>
+    <div
+      id={id}
+      tabIndex={focusable ? -1 : undefined}
+      className={`${styles.alert} ${styles[tone]}`}
+      role={tone === 'error' ? 'alert' : 'status'}
+    >
       <Icon size={18} className={styles.icon} />
       <div className={styles.body}>
         {title ? <p className={styles.title}>{title}</p> : null}

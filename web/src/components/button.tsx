@@ -7,7 +7,10 @@ export type ButtonVariant = 'primary' | 'secondary' | 'ghost' | 'danger' | 'dang
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: ButtonVariant;
   size?: 'md' | 'sm';
-  /** While pending the button is disabled and shows a spinner with pendingLabel. */
+  /**
+   * While pending the button shows a spinner with pendingLabel and ignores clicks. It stays
+   * focusable (aria-disabled, not disabled), so keyboard focus does not fall to the page.
+   */
   pending?: boolean;
   pendingLabel?: string;
   icon?: ReactNode;
@@ -27,13 +30,26 @@ export function Button({
   className,
   children,
   type = 'button',
+  onClick,
   ...rest
 }: ButtonProps) {
   const classes = [styles.button, styles[variant], styles[size], fullWidth ? styles.full : '', className ?? '']
     .filter(Boolean)
     .join(' ');
   return (
-    <button type={type} className={classes} disabled={disabled || pending} aria-busy={pending || undefined} {...rest}>
+    <button
+      type={type}
+      className={classes}
+      disabled={disabled}
+      aria-disabled={pending || undefined}
+      aria-busy={pending || undefined}
+      onClick={(event) => {
+        // preventDefault also stops a pending submit button from submitting its form again.
+        if (pending) event.preventDefault();
+        else onClick?.(event);
+      }}
+      {...rest}
+    >
       {pending ? <Spinner /> : icon}
       <span>{pending && pendingLabel ? pendingLabel : children}</span>
     </button>

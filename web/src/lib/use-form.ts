@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState, type ChangeEvent, type SubmitEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type SubmitEvent } from 'react';
 import { firstInvalid, type FormErrors } from './form-errors';
 
 type Values<F extends string> = Record<F, string>;
@@ -37,6 +37,16 @@ export function useForm<F extends string>({ fields, initial, validate, submit, t
   const [formError, setFormError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const elements = useRef(new Map<F, HTMLInputElement | HTMLSelectElement>());
+  const focusFormError = useRef(false);
+
+  // The form-level alert carries this id, so a new form-level error can take focus once shown.
+  const formErrorId = useId();
+
+  useEffect(() => {
+    if (formError === null || !focusFormError.current) return;
+    focusFormError.current = false;
+    document.getElementById(formErrorId)?.focus();
+  }, [formError, formErrorId]);
 
   const focusFirstInvalid = useCallback(
     (found: Errors<F>) => {
@@ -86,7 +96,8 @@ export function useForm<F extends string>({ fields, initial, validate, submit, t
         const mapped = toErrors(error);
         setErrors(mapped.fields);
         setFormError(mapped.form);
-        focusFirstInvalid(mapped.fields);
+        if (firstInvalid(fields, mapped.fields) === null) focusFormError.current = mapped.form !== null;
+        else focusFirstInvalid(mapped.fields);
       } finally {
         setPending(false);
       }
@@ -114,5 +125,5 @@ export function useForm<F extends string>({ fields, initial, validate, submit, t
     [initial],
   );
 
-  return { values, errors, formError, pending, field, setValue, onSubmit, reset };
+  return { values, errors, formError, formErrorId, pending, field, setValue, onSubmit, reset };
 }

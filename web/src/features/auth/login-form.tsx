@@ -51,7 +51,11 @@ export function LoginForm({ initialEmail = '' }: { initialEmail?: string }) {
 
   return (
     <form className={styles.form} onSubmit={form.onSubmit} noValidate aria-label="Sign in">
-      {form.formError ? <Alert tone="error">{form.formError}</Alert> : null}
+      {form.formError ? (
+        <Alert tone="error" id={form.formErrorId} focusable>
+          {form.formError}
+        </Alert>
+      ) : null}
       <TextField
         label="Email"
         type="email"

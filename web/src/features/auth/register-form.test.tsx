@@ -98,7 +98,7 @@ describe('RegisterForm', () => {
     );
   });
 
-  it('disables the button and shows progress while pending', async () => {
+  it('shows progress while pending, ignores more clicks, and keeps focus on the button', async () => {
     const server = setup();
     let answer: (response: Response) => void = () => {};
     server.on('POST /api/auth/register', () => new Promise<Response>((resolve) => (answer = resolve)));
@@ -107,7 +107,10 @@ describe('RegisterForm', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
 
     const button = screen.getByRole('button', { name: 'Creating account…' });
-    expect(button).toBeDisabled();
+    expect(button).toHaveAttribute('aria-disabled', 'true');
+    expect(button).toHaveFocus();
+    await userEvent.click(button);
+    expect(server.calls('POST /api/auth/register')).toHaveLength(1);
     answer(json(400, { detail: 'User with this email already exists', code: 'email_taken' }));
     expect(await screen.findByRole('button', { name: 'Create account' })).toBeEnabled();
   });

@@ -62,7 +62,11 @@ export function RegisterForm() {
 
   return (
     <form className={styles.form} onSubmit={form.onSubmit} noValidate aria-label="Create account">
-      {form.formError ? <Alert tone="error">{form.formError}</Alert> : null}
+      {form.formError ? (
+        <Alert tone="error" id={form.formErrorId} focusable>
+          {form.formError}
+        </Alert>
+      ) : null}
       <TextField label="Email" type="email" autoComplete="email" inputMode="email" required {...form.field('email')} />
       <div className={styles.row}>
         <TextField

@@ -51,7 +51,11 @@ export function AddEmailAccountForm({ onAdded }: { onAdded: (account: EmailAccou
 
   return (
     <form className={styles.addForm} onSubmit={form.onSubmit} noValidate aria-label="Connect an email account">
-      {form.formError ? <Alert tone="error">{form.formError}</Alert> : null}
+      {form.formError ? (
+        <Alert tone="error" id={form.formErrorId} focusable>
+          {form.formError}
+        </Alert>
+      ) : null}
       <div className={styles.addFields}>
         <TextField
           label="Email address"

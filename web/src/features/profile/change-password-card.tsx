@@ -54,7 +54,11 @@ export function ChangePasswordCard({ onChanged }: { onChanged?: () => void }) {
     <Card title="Password" icon={<KeyIcon />} description="Changing it signs you out on every other device.">
       <form className={styles.stack} onSubmit={form.onSubmit} noValidate aria-label="Change password">
         {done ? <Alert tone="success">Password changed. Your other devices have been signed out.</Alert> : null}
-        {form.formError ? <Alert tone="error">{form.formError}</Alert> : null}
+        {form.formError ? (
+          <Alert tone="error" id={form.formErrorId} focusable>
+            {form.formError}
+          </Alert>
+        ) : null}
         <TextField
           label="Current password"
           type="password"

@@ -35,6 +35,21 @@ export interface ProfileCardProps {
 export function ProfileCard({ user, onUpdated }: ProfileCardProps) {
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
+
+  // The form, and the button focus was on, are gone: put focus back on "Edit profile".
+  useEffect(() => {
+    if (!editing && returnFocus.current) {
+      returnFocus.current = false;
+      editButton.current?.focus();
+    }
+  }, [editing]);
+
+  const close = () => {
+    returnFocus.current = true;
+    setEditing(false);
+  };
 
   return (
     <Card
@@ -43,6 +58,7 @@ export function ProfileCard({ user, onUpdated }: ProfileCardProps) {
       actions={
         editing ? undefined : (
           <Button
+            ref={editButton}
             size="sm"
             variant="secondary"
             icon={<PencilIcon size={16} />}
@@ -59,10 +75,10 @@ export function ProfileCard({ user, onUpdated }: ProfileCardProps) {
       {editing ? (
         <ProfileForm
           user={user}
-          onCancel={() => setEditing(false)}
+          onCancel={close}
           onSaved={(updated) => {
             onUpdated(updated);
-            setEditing(false);
+            close();
             setSaved(true);
           }}
         />
@@ -121,7 +137,11 @@ function ProfileForm({
   const first = form.field('first_name');
   return (
     <form className={styles.stack} onSubmit={form.onSubmit} noValidate aria-label="Edit profile">
-      {form.formError ? <Alert tone="error">{form.formError}</Alert> : null}
+      {form.formError ? (
+        <Alert tone="error" id={form.formErrorId} focusable>
+          {form.formError}
+        </Alert>
+      ) : null}
       <TextField
         label="First name"
         autoComplete="given-name"
