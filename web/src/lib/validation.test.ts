@@ -1,6 +1,13 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { confirmationError, emailError, isValidEmail, newPasswordError, requiredTextError } from './validation';
+import {
+  confirmationError,
+  emailError,
+  isValidEmail,
+  newPasswordError,
+  requiredTextError,
+  textError,
+} from './validation';
 
 describe('isValidEmail', () => {
   it.each([
@@ -9,6 +16,8 @@ describe('isValidEmail', () => {
     'ÜSER@bücher.de',
     "o'neil@example.org",
     '  ada@example.com  ',
+    // Decomposed "ü" (u + U+0308) is composed first, as the server does, and then accepted.
+    'u\u0308ser@example.com',
   ])('accepts %s', (email) => expect(isValidEmail(email)).toBe(true));
   it.each([
     '',
@@ -35,6 +44,30 @@ describe('field rules', () => {
     expect(requiredTextError('   ', 'first name')).toBe('Enter your first name.');
     expect(requiredTextError('x'.repeat(100), 'first name')).toBeNull();
     expect(requiredTextError('x'.repeat(101), 'first name')).toMatch(/at most 100/);
+  });
+
+  it('counts code points, so 100 emoji are 100 characters', () => {
+    expect(requiredTextError('😀'.repeat(100), 'first name')).toBeNull();
+    expect(requiredTextError('😀'.repeat(101), 'first name')).toMatch(/at most 100/);
+  });
+
+  it.each(['Ada\u202Eecalevol', 'Ada\u0000', 'A\u200Bda', 'Ada\tLovelace'])(
+    'refuses control and format characters in %j',
+    (name) => expect(requiredTextError(name, 'first name')).toMatch(/control/),
+  );
+
+  it('allows the zero-width joiner and non-joiner', () => {
+    expect(requiredTextError('👩\u200D💻', 'first name')).toBeNull();
+    expect(requiredTextError('می\u200Cخواهم', 'first name')).toBeNull();
+  });
+
+  it('needs a visible character', () => {
+    expect(requiredTextError('\u200D', 'first name')).toMatch(/visible/);
+    expect(textError('')).toBeNull();
+  });
+
+  it('refuses NUL in passwords', () => {
+    expect(newPasswordError('secret-pass\u0000')).toMatch(/NUL/);
   });
 
   it('wants passwords of 8 characters to 72 bytes', () => {

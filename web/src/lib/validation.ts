@@ -15,19 +15,20 @@ const label = /^[\p{L}\p{N}-]+$/u;
 
 /** isValidEmail accepts local@domain.tld the way the server (and pydantic's EmailStr) does. */
 export function isValidEmail(value: string): boolean {
-  const email = value.trim();
-  if (email.length === 0 || email.length > limits.emailMaxLength) return false;
+  // The server composes (NFC) before it checks, and counts lengths in UTF-8 bytes.
+  const email = value.trim().normalize('NFC');
+  if (email.length === 0 || utf8Length(email) > limits.emailMaxLength) return false;
   const parts = email.split('@');
   if (parts.length !== 2) return false;
   const [local = '', domain = ''] = parts;
-  if (local.length === 0 || local.length > 64) return false;
+  if (local.length === 0 || utf8Length(local) > 64) return false;
   if (!local.split('.').every((part) => part !== '' && atext.test(part))) return false;
   const labels = domain.split('.');
   if (labels.length < 2) return false;
   const labelsOk = labels.every(
     (l) => l !== '' && l.length <= 63 && label.test(l) && !l.startsWith('-') && !l.endsWith('-'),
   );
-  return labelsOk && !/^\p{Nd}+$/u.test(labels.at(-1) ?? '');
+  return labelsOk && !/^\p{Nd}+$/u.test(labels.at(-1) ?? '') && labels.every((l) => utf8Length(l) <= 63);
 }
 
 /** charCount counts code points, as the server does (a character outside the BMP counts once). */
@@ -47,14 +48,32 @@ export function emailError(value: string): string | null {
   return null;
 }
 
-/** requiredTextError checks a required name-like field (trimmed, 1–100 characters). */
-export function requiredTextError(value: string, what: string): string | null {
+// Control (Cc) and format (Cf) characters are refused, as on the server (a right-to-left
+// override could make one name display as another), except the zero-width non-joiner and
+// joiner, which some scripts and emoji need.
+const hidden = /(?![\u200C\u200D])[\p{Cc}\p{Cf}]/u;
+const visible = /[\p{L}\p{N}\p{P}\p{S}\p{M}]/u;
+
+/**
+ * textError checks an optional name-like field the way the server does: trimmed, at most 100
+ * characters (code points), no control or format characters, and something visible.
+ */
+export function textError(value: string, what = 'this'): string | null {
   const trimmed = value.trim();
-  if (trimmed === '') return `Enter your ${what}.`;
   if (charCount(trimmed) > limits.nameMaxLength) {
-    return `Use at most ${limits.nameMaxLength} characters for your ${what}.`;
+    return what === 'this'
+      ? `Use at most ${limits.nameMaxLength} characters.`
+      : `Use at most ${limits.nameMaxLength} characters for your ${what}.`;
   }
+  if (hidden.test(trimmed)) return 'Remove the invisible control characters.';
+  if (trimmed !== '' && !visible.test(trimmed)) return 'Use at least one visible character.';
   return null;
+}
+
+/** requiredTextError checks a required name-like field (as textError, and not empty). */
+export function requiredTextError(value: string, what: string): string | null {
+  if (value.trim() === '') return `Enter your ${what}.`;
+  return textError(value, what);
 }
 
 /** newPasswordError checks a password being chosen: at least 8 characters, at most 72 bytes. */
@@ -66,6 +85,7 @@ export function newPasswordError(value: string): string | null {
   if (utf8Length(value) > limits.passwordMaxBytes) {
     return 'That password is too long. Use at most 72 bytes (about 72 letters, fewer with emoji or accents).';
   }
+  if (value.includes('\0')) return 'Remove the NUL character from your password.';
   return null;
 }
 

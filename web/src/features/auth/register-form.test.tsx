@@ -115,6 +115,17 @@ describe('RegisterForm', () => {
     expect(await screen.findByRole('button', { name: 'Create account' })).toBeEnabled();
   });
 
+  it('does not cut a long name short: it says what is wrong instead', async () => {
+    const server = setup();
+    await fill({ ...valid, 'First name': 'x'.repeat(101) });
+
+    expect(screen.getByLabelText('First name')).toHaveValue('x'.repeat(101));
+    await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+    expect(screen.getByLabelText('First name')).toHaveAccessibleDescription(/at most 100 characters/);
+    expect(server.calls('POST /api/auth/register')).toHaveLength(0);
+  });
+
   it("shows the server's duplicate-email message under Email", async () => {
     const server = setup();
     server.on(

@@ -69,20 +69,8 @@ export function RegisterForm() {
       ) : null}
       <TextField label="Email" type="email" autoComplete="email" inputMode="email" required {...form.field('email')} />
       <div className={styles.row}>
-        <TextField
-          label="First name"
-          autoComplete="given-name"
-          required
-          maxLength={limits.nameMaxLength}
-          {...form.field('first_name')}
-        />
-        <TextField
-          label="Last name"
-          autoComplete="family-name"
-          required
-          maxLength={limits.nameMaxLength}
-          {...form.field('last_name')}
-        />
+        <TextField label="First name" autoComplete="given-name" required {...form.field('first_name')} />
+        <TextField label="Last name" autoComplete="family-name" required {...form.field('last_name')} />
       </div>
       <TextField
         label="Password"

@@ -5,7 +5,7 @@ import { SelectField } from '../../components/select-field';
 import { TextField } from '../../components/text-field';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
-import { charCount, emailError, limits } from '../../lib/validation';
+import { emailError, textError } from '../../lib/validation';
 import { emailAccountsClient, type EmailAccount } from './email-accounts-client';
 import styles from './email-accounts.module.css';
 import { providers } from './providers';
@@ -21,9 +21,8 @@ export function validateEmailAccount(values: Record<Field, string>): Partial<Rec
   if (email !== null)
     errors.email_address = email === 'Enter your email address.' ? 'Enter the email address to connect.' : email;
   if (!providers.some((p) => p.value === values.provider)) errors.provider = 'Choose a provider.';
-  if (charCount(values.display_name.trim()) > limits.nameMaxLength) {
-    errors.display_name = `Use at most ${limits.nameMaxLength} characters.`;
-  }
+  const displayName = textError(values.display_name);
+  if (displayName !== null) errors.display_name = displayName;
   return errors;
 }
 
@@ -73,7 +72,6 @@ export function AddEmailAccountForm({ onAdded }: { onAdded: (account: EmailAccou
           optional
           autoComplete="off"
           placeholder="e.g. Work"
-          maxLength={limits.nameMaxLength}
           {...form.field('display_name')}
         />
       </div>

@@ -7,7 +7,7 @@ import { TextField } from '../../components/text-field';
 import { ApiError } from '../../lib/api-client';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { formatDate } from '../../lib/format';
-import { charCount, limits } from '../../lib/validation';
+import { textError } from '../../lib/validation';
 import { emailAccountsClient, type EmailAccount } from './email-accounts-client';
 import styles from './email-accounts.module.css';
 import { providerLabel } from './providers';
@@ -53,8 +53,9 @@ export function EmailAccountItem({ account, onRenamed, onRemoved, onGone }: Emai
   const rename = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     const trimmed = name.trim();
-    if (charCount(trimmed) > limits.nameMaxLength) {
-      setError(`Use at most ${limits.nameMaxLength} characters.`);
+    const invalid = textError(trimmed);
+    if (invalid !== null) {
+      setError(invalid);
       nameInput.current?.focus();
       return;
     }
@@ -144,7 +145,6 @@ export function EmailAccountItem({ account, onRenamed, onRemoved, onGone }: Emai
             label={`Display name for ${account.email_address}`}
             value={name}
             onChange={(event) => setName(event.target.value)}
-            maxLength={limits.nameMaxLength}
             hint="Leave empty to show the address instead."
             error={error}
             autoComplete="off"

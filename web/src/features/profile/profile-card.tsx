@@ -8,7 +8,7 @@ import { TextField } from '../../components/text-field';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { formatDate } from '../../lib/format';
 import { useForm } from '../../lib/use-form';
-import { limits, requiredTextError } from '../../lib/validation';
+import { requiredTextError } from '../../lib/validation';
 import styles from './profile.module.css';
 import { usersClient, type Profile } from './users-client';
 
@@ -146,20 +146,13 @@ function ProfileForm({
         label="First name"
         autoComplete="given-name"
         required
-        maxLength={limits.nameMaxLength}
         {...first}
         ref={(element) => {
           firstInput.current = element;
           first.ref(element);
         }}
       />
-      <TextField
-        label="Last name"
-        autoComplete="family-name"
-        required
-        maxLength={limits.nameMaxLength}
-        {...form.field('last_name')}
-      />
+      <TextField label="Last name" autoComplete="family-name" required {...form.field('last_name')} />
       <div className={styles.actions}>
         <Button type="submit" variant="primary" pending={form.pending} pendingLabel="Saving…">
           Save changes
