@@ -79,6 +79,13 @@ export default tseslint.config(
             { group: ['**/app/**', '**/app'], message: 'components/ may not import app/.' },
             { group: ['react-router', 'react-router-dom'], message: 'components/ may not depend on routing.' },
           ],
+          paths: [
+            {
+              name: 'react',
+              importNames: ['createContext', 'useContext'],
+              message: 'components/ is presentational: it takes props, it does not hold or read context.',
+            },
+          ],
         },
       ],
     },
@@ -109,6 +116,11 @@ export default tseslint.config(
             { group: ['**/app/**'], message: 'features/ may not import app/; compose features in app/ instead.' },
             {
               regex: String.raw`^\.\./(?!\.\./)[^/]+/`,
+              message: 'A feature may not import another feature; compose them in app/ instead.',
+            },
+            {
+              // "../../features/x/…" reaches another feature through the features folder.
+              group: ['**/features/**', '**/features'],
               message: 'A feature may not import another feature; compose them in app/ instead.',
             },
           ],
