@@ -67,7 +67,9 @@ export function swaggerDocs(): Plugin {
         const path = (req.url ?? '').split('?')[0] ?? '';
         if (path !== '/docs' && !path.startsWith('/docs/')) return next();
         const name = path.replace(/^\/docs\/?/, '') || 'index.html';
-        const file = docsFiles()[name];
+        const files = docsFiles();
+        // Own keys only: "/docs/constructor" must not find Object.prototype's.
+        const file = Object.hasOwn(files, name) ? files[name] : undefined;
         if (file === undefined) return next();
         res.setHeader('Content-Type', contentTypes[name.split('.').pop() ?? ''] ?? 'application/octet-stream');
         res.end(file);

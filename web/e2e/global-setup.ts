@@ -61,14 +61,19 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     });
   });
 
-  // Wait until it answers.
-  for (let i = 0; i < 50; i++) {
-    const ok = await fetch(`${url}/healthz`).then(
+  // Wait until it answers; a server that never does would fail every test in a confusing way.
+  let healthy = false;
+  for (let i = 0; i < 50 && !healthy; i++) {
+    healthy = await fetch(`${url}/healthz`).then(
       (r) => r.ok,
       () => false,
     );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 100));
+    if (!healthy) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!healthy) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`gatehouse at ${url} did not answer GET /healthz within 5 s:\n${output}`);
   }
 
   process.env.GATEHOUSE_URL = url;

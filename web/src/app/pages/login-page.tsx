@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { Alert } from '../../components/alert';
 import { AuthLayout } from '../../components/auth-layout';
@@ -16,7 +17,10 @@ const notices: Record<Exclude<SignedOutReason, 'none'>, { tone: 'success' | 'war
 export function LoginPage() {
   useDocumentTitle('Sign in');
   const [params] = useSearchParams();
-  const { signedOutReason } = useAuth();
+  const { signedOutReason: reasonNow, acknowledgeSignedOut } = useAuth();
+  // Show why the visitor is signed out on this visit only: keep it here, clear it there.
+  const [signedOutReason] = useState(reasonNow);
+  useEffect(acknowledgeSignedOut, [acknowledgeSignedOut]);
   const handoff = readLoginHandoff(useLocation().state);
   const next = params.get('next');
   const notice = handoff?.registered

@@ -38,6 +38,12 @@ describe('pages around the session', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByText('You have signed out.')).toBeInTheDocument();
     expect(server.calls('DELETE /api/auth/session')).toHaveLength(2);
+
+    await router.navigate('/auth/register');
+    expect(await screen.findByRole('heading', { name: 'Create your account' })).toBeInTheDocument();
+    await router.navigate('/auth/login');
+    expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
+    expect(screen.queryByText('You have signed out.')).not.toBeInTheDocument();
   });
 
   it('replaces the lists when another tab signs in as someone else', async () => {

@@ -40,6 +40,8 @@ export interface AuthContextValue {
   retry: () => void;
   /** updateUser replaces the user after their profile changed. */
   updateUser: (user: User) => void;
+  /** acknowledgeSignedOut clears signedOutReason once it has been shown, so it shows once. */
+  acknowledgeSignedOut: () => void;
   /** endSession forgets a session the server has already ended, e.g. a deleted account. */
   endSession: (reason: Exclude<SignedOutReason, 'none'>) => void;
 }
@@ -204,6 +206,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     tellOtherTabs('signed-out');
   }, [forget]);
 
+  const acknowledgeSignedOut = useCallback(() => {
+    setState((previous) =>
+      previous.status === 'anonymous' && previous.reason !== 'none' ? { ...previous, reason: 'none' } : previous,
+    );
+  }, []);
+
   const updateUser = useCallback((user: User) => {
     setState((previous) => (previous.status === 'authenticated' ? { ...previous, user } : previous));
   }, []);
@@ -226,9 +234,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       signOut,
       retry,
       updateUser,
+      acknowledgeSignedOut,
       endSession,
     }),
-    [state, register, signIn, signOut, retry, updateUser, endSession],
+    [state, register, signIn, signOut, retry, updateUser, acknowledgeSignedOut, endSession],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

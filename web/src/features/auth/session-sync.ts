@@ -46,8 +46,6 @@ export function tellOtherTabs(event: SessionEvent): void {
  */
 export function oneTabAtATime<T>(task: () => Promise<T>): Promise<T> {
   if (typeof navigator === 'undefined' || !('locks' in navigator)) return task();
-  const locks = navigator.locks;
-  return new Promise<T>((resolve, reject) => {
-    locks.request('gatehouse:refresh', () => task().then(resolve, reject)).catch(reject);
-  });
+  // The lock resolves with the task's result; TypeScript's DOM types wrap it in a second Promise.
+  return navigator.locks.request('gatehouse:refresh', task) as Promise<T>;
 }
