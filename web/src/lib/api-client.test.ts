@@ -73,6 +73,21 @@ describe('toApiError', () => {
     ]);
   });
 
+  it('chooses the wording by type, not by the text of the message', () => {
+    const error = toApiError(422, {
+      detail: [
+        { loc: ['body', 'a'], msg: 'ensure this value has at least 8 characters', type: 'value_error.custom' },
+        { loc: ['body', 'b'], msg: 'zu lang: höchstens 100 Zeichen', type: 'value_error.any_str.max_length' },
+        { loc: ['body', 'c'], msg: 'must not contain control characters', type: 'value_error.str.control_characters' },
+      ],
+    });
+    expect(error.fieldErrors.map((f) => f.message)).toEqual([
+      'Ensure this value has at least 8 characters.',
+      'Use at most 100 characters.',
+      'Remove the invisible control characters.',
+    ]);
+  });
+
   it('uses a body-level validation item as the message', () => {
     const error = toApiError(422, { detail: [{ loc: ['body'], msg: 'invalid JSON', type: 'value_error.jsondecode' }] });
     expect(error.message).toBe('Invalid JSON.');

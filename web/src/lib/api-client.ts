@@ -53,17 +53,28 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const friendlyByType: Record<string, string> = {
   'value_error.missing': 'This field is required.',
   'value_error.email': 'Enter a valid email address.',
+  'value_error.str.control_characters': 'Remove the invisible control characters.',
+  'value_error.str.no_visible_characters': 'Use at least one visible character.',
 };
 
-/** friendly rewords pydantic's messages ("ensure this value has at least 8 characters"). */
+const lengthSide: Record<string, 'least' | 'most'> = {
+  'value_error.any_str.min_length': 'least',
+  'value_error.any_str.max_length': 'most',
+};
+
+/**
+ * friendly rewords pydantic's messages, choosing by the stable `type`, never by the wording.
+ * For a length limit only the number (and whether it counts bytes) is read from the message.
+ */
 function friendly(type: string, msg: string): string {
   const known = friendlyByType[type];
   if (known !== undefined) return known;
-  const limit = /\bat (least|most) (\d+) (characters?|bytes?)/.exec(msg);
-  if (limit !== null) {
-    const [, side, count, unit] = limit;
+  const side = lengthSide[type];
+  const count = /\d+/.exec(msg)?.[0];
+  if (side !== undefined && count !== undefined) {
     if (side === 'least' && count === '1') return 'This field is required.';
-    return `Use at ${side ?? ''} ${count ?? ''} ${unit ?? ''}.`;
+    const unit = /\bbytes?\b/.test(msg) ? 'bytes' : 'characters';
+    return `Use at ${side} ${count} ${unit}.`;
   }
   return sentence(msg);
 }

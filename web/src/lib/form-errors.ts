@@ -30,7 +30,8 @@ export function formErrorsFrom<F extends string>(
         if (field !== undefined && result.fields[field] === undefined) {
           result.fields[field] = fieldError.message;
         } else if (field === undefined) {
-          stray.push(fieldError.field === '' ? fieldError.message : `${fieldError.field}: ${fieldError.message}`);
+          // The form has no such field to point at, and its raw name means nothing to people.
+          stray.push(fieldError.message);
         }
       }
       result.form = stray.length > 0 ? stray.join(' ') : null;
