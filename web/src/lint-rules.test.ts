@@ -11,7 +11,8 @@ async function importErrors(code: string, filePath: string): Promise<string[]> {
   return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
-describe('import rules', () => {
+// The first lint builds a TypeScript program, which takes seconds on a busy machine.
+describe('import rules', { timeout: 60_000 }, () => {
   it.each([
     "export { useAuth } from '../auth/auth-context';",
     "export { useAuth } from '../../features/auth/auth-context';",
