@@ -9,37 +9,106 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
-	"time"
 
-	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
-	"github.com/gatehouse/gatehouse/internal/password"
+	"github.com/gatehouse/gatehouse/internal/secret"
 	"github.com/gatehouse/gatehouse/internal/store"
-	"github.com/gatehouse/gatehouse/internal/token"
-	"github.com/gatehouse/gatehouse/web"
 )
 
 // version is set at build time with -ldflags "-X main.version=…"; otherwise the module's.
 var version = ""
 
-const usage = `usage: gatehouse [command] [flags]
+// command is one subcommand: a line for "gatehouse --help", a paragraph for its own -h, the
+// settings it reads, and what it does. Adding a subcommand is one entry in commands.
+type command struct {
+	name    string
+	summary string
+	doc     string
+	// scope is the settings it reads (and offers as flags); commands with a scope open and
+	// migrate the database before run. 0: no settings, no database.
+	scope config.Scope
+	run   func(ctx context.Context, e *env) error
+}
 
-commands:
-  serve       migrate the database and serve the API and web app (default)
-  migrate     apply database migrations and exit
-  rotate-key  make a new access-token signing key; the old one verifies until its tokens expire
-  openapi     print the OpenAPI 3.1 document
-  version     print the version
+// env is what a command runs with.
+type env struct {
+	cfg    config.Config
+	log    *slog.Logger
+	stdout io.Writer
+	// store is open, migrated and sealed, with secrets; both nil for commands without a scope.
+	store   *store.Store
+	secrets *secret.Keyring
+	// fs holds the command's flags, for help.
+	fs *flag.FlagSet
+}
 
-Every flag has a GATEHOUSE_* environment variable; "gatehouse serve -h" lists them.
-`
+// commands lists every subcommand in the order "gatehouse --help" shows them; the first is
+// the default.
+var commands = []command{
+	{
+		name:    "serve",
+		summary: "migrate the database, then serve the API and the web app (the default)",
+		doc: "Apply pending migrations and seal plaintext secrets, then serve the API and the web app until\n" +
+			"SIGTERM or Ctrl-C, when it lets requests in flight finish (20 s at most) and stops its\n" +
+			"background jobs.",
+		scope: config.ScopeServe, run: serve,
+	},
+	{
+		name:    "migrate",
+		summary: "apply database migrations, seal plaintext secrets, and exit",
+		doc: "Apply the database migrations that have not run yet, seal any secret still stored in\n" +
+			"plaintext, and exit. Safe while other instances serve, and when several start at once.",
+		scope: config.ScopeDatabase, run: func(ctx context.Context, e *env) error {
+			e.log.Info("migrations applied", "dialect", e.store.Dialect())
+			return nil
+		},
+	},
+	{
+		name:    "rotate-key",
+		summary: "make a new access-token signing key; the old one verifies until its tokens expire",
+		doc: "Make a new access-token signing key. It is published in the JWKS at once and signs once\n" +
+			"cached key sets have it; the old key verifies until every token it signed has expired.\n" +
+			"Pass the -access-token-ttl the servers use.",
+		scope: config.ScopeSigningKeys, run: rotateKey,
+	},
+	{
+		name:    "rotate-secret",
+		summary: "reseal every stored secret under GATEHOUSE_SECRET_KEY, so previous keys can go",
+		doc: "Reseal every secret stored in the database (signing-key seeds) under the current\n" +
+			"GATEHOUSE_SECRET_KEY, opening them with it or with GATEHOUSE_SECRET_KEY_PREVIOUS.\n" +
+			"To rotate: give every instance the new key as GATEHOUSE_SECRET_KEY and the old one as\n" +
+			"GATEHOUSE_SECRET_KEY_PREVIOUS and restart them; run rotate-secret; then remove\n" +
+			"GATEHOUSE_SECRET_KEY_PREVIOUS and restart again.",
+		scope: config.ScopeDatabase, run: rotateSecret,
+	},
+	{
+		name: "openapi", summary: "print the OpenAPI 3.1 document",
+		doc: "Print the OpenAPI 3.1 document of the API, as /openapi.json serves it.",
+		run: func(ctx context.Context, e *env) error {
+			_, err := e.stdout.Write(append(httpapi.Spec(buildVersion()), '\n'))
+			return err
+		},
+	},
+	{
+		name: "version", summary: "print the version",
+		doc: "Print the version of this binary.",
+		run: func(ctx context.Context, e *env) error {
+			_, err := fmt.Fprintln(e.stdout, "gatehouse", buildVersion())
+			return err
+		},
+	},
+	{
+		name: "help", summary: `print this list, or "help COMMAND" a command's help`,
+		doc: "Print the list of commands, or with a command's name that command's help.",
+		run: nil, // run answers help itself: it needs the table, which needs help
+	},
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -51,141 +120,110 @@ func main() {
 }
 
 // run carries out one command. It returns when the command is done or, for serve, when ctx
-// ends and in-flight requests have finished.
+// ends and in-flight requests and background jobs have finished.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	cmd, rest := "serve", args[1:]
-	if len(rest) > 0 && rest[0] != "" && rest[0][0] != '-' {
-		cmd, rest = rest[0], rest[1:]
+	name, rest := commands[0].name, args[1:]
+	if len(rest) > 0 {
+		switch {
+		case isHelpFlag(rest[0]):
+			return writeUsage(stdout)
+		case rest[0] != "" && rest[0][0] != '-':
+			name, rest = rest[0], rest[1:]
+		}
 	}
-	switch cmd {
-	case "version":
-		_, err := fmt.Fprintln(stdout, "gatehouse", buildVersion())
-		return err
-	case "openapi":
-		_, err := stdout.Write(append(httpapi.Spec(buildVersion()), '\n'))
-		return err
-	case "help":
-		_, err := io.WriteString(stdout, usage)
-		return err
-	case "serve", "migrate", "rotate-key":
-	default:
-		return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+	if name == "help" {
+		if len(rest) == 0 {
+			return writeUsage(stdout)
+		}
+		name, rest = rest[0], []string{"-h"}
+		if isHelpFlag(name) {
+			name = "help"
+		}
+	}
+	cmd, ok := find(name)
+	if !ok {
+		return fmt.Errorf("unknown command %q\n\n%s", name, usage())
 	}
 
-	cfg, err := config.Load(getenv, rest, stdout)
+	e := &env{stdout: stdout, fs: flag.NewFlagSet("gatehouse "+cmd.name, flag.ContinueOnError)}
+	e.fs.SetOutput(stdout)
+	e.fs.Usage = func() { writeCommandHelp(stdout, cmd, e.fs) }
+	var err error
+	if cmd.scope == 0 {
+		err = e.fs.Parse(rest)
+		if err == nil && e.fs.NArg() > 0 {
+			err = fmt.Errorf("unexpected argument %q", e.fs.Arg(0))
+		}
+	} else {
+		e.cfg, err = config.Parse(getenv, e.fs, rest, cmd.scope)
+	}
 	if errors.Is(err, flag.ErrHelp) {
-		return nil // the flags' usage was printed
+		return nil // the command's help was printed
 	}
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
-	log := newLogger(cfg, stdout)
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if cmd.scope == 0 {
+		return cmd.run(ctx, e)
+	}
+	e.log = newLogger(e.cfg, stdout)
+	st, secrets, err := openStore(ctx, e.cfg, e.log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
-	switch cmd {
-	case "migrate":
-		log.Info("migrations applied", "dialect", st.Dialect())
-		return nil
-	case "rotate-key":
-		keys, err := token.NewKeyring(ctx, st, cfg.AccessTokenTTL, time.Now)
-		if err != nil {
-			return err
-		}
-		key, err := keys.Rotate(ctx)
-		if err != nil {
-			return err
-		}
-		log.Info("signing key rotated: published now, signing once cached key sets have it", "kid", key.ID)
-		return nil
-	}
-	return serve(ctx, cfg, st, log, stdout)
+	e.store, e.secrets = st, secrets
+	return cmd.run(ctx, e)
 }
 
-func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, stdout io.Writer) error {
-	keys, err := token.NewKeyring(ctx, st, cfg.AccessTokenTTL, time.Now)
-	if err != nil {
-		return err
+func find(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
 	}
-	hasher, err := password.NewBcrypt(cfg.BcryptCost)
-	if err != nil {
-		return err
-	}
-	svc, err := auth.NewService(auth.Options{
-		Store: st, Hasher: hasher, Logger: log,
-		Tokens:     token.NewIssuer(keys, cfg.Issuer, cfg.Audience, cfg.AccessTokenTTL),
-		RefreshTTL: cfg.RefreshTokenTTL, ReuseGrace: cfg.RefreshReuseGrace,
-	})
-	if err != nil {
-		return err
-	}
-	handler := httpapi.NewServer(svc, keys, httpapi.Options{
-		Logger: log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies,
-		RefreshTTL: cfg.RefreshTokenTTL, AllowedOrigins: cfg.AllowedOrigins,
-		Web: web.Dist(), Version: buildVersion(),
-	})
-
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    32 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-
-	bg, stopBackground := context.WithCancel(ctx)
-	defer stopBackground()
-	go keys.Run(bg, token.ReloadInterval, cfg.SigningKeyRotation, func(err error) { log.Warn("signing keys", "error", err) })
-	go sweep(bg, svc, log)
-
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	log.Info("listening", "url", "http://"+ln.Addr().String(), "dialect", st.Dialect(), "version", buildVersion())
-
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	log.Info("shutting down: finishing in-flight requests")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return command{}, false
 }
 
-// sweep deletes expired sessions hourly, so the tables hold only what can still be used.
-func sweep(ctx context.Context, svc *auth.Service, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		if n, err := svc.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("delete expired sessions", "error", err)
-		} else if n > 0 {
-			log.Info("expired sessions deleted", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+func isHelpFlag(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "--h"
+}
+
+// usage is the list of commands.
+func usage() string {
+	var b strings.Builder
+	b.WriteString("usage: gatehouse [command] [flags]\n\ncommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %-14s %s\n", c.name, c.summary)
 	}
+	b.WriteString("\n\"gatehouse COMMAND -h\" says what a command does and lists its flags; every flag also has a\n" +
+		"GATEHOUSE_* environment variable (a flag wins).\n")
+	return b.String()
+}
+
+func writeUsage(w io.Writer) error {
+	_, err := io.WriteString(w, usage())
+	return err
+}
+
+// writeCommandHelp prints what cmd does and the flags fs holds.
+func writeCommandHelp(w io.Writer, cmd command, fs *flag.FlagSet) {
+	flags := " [flags]"
+	if cmd.scope == 0 {
+		flags = ""
+	}
+	if cmd.name == "help" {
+		flags = " [command]"
+	}
+	fmt.Fprintf(w, "usage: gatehouse %s%s\n\n%s\n", cmd.name, flags, cmd.doc)
+	if cmd.scope == 0 {
+		fmt.Fprintln(w, "\nIt takes no flags.")
+		return
+	}
+	fmt.Fprintln(w, "\nflags (each also read from the GATEHOUSE_* variable it names; a flag wins):")
+	fs.PrintDefaults()
+	fmt.Fprintln(w, "\nGATEHOUSE_SECRET_KEY and GATEHOUSE_SECRET_KEY_PREVIOUS are read from the environment only\n"+
+		"(a command line shows in process listings); the -secret-key*-file flags name files holding them.")
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
