@@ -9,16 +9,22 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"strings"
 	"syscall"
+	"time"
 
+	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/secret"
 	"github.com/gatehouse/gatehouse/internal/store"
+	"github.com/gatehouse/gatehouse/internal/token"
+	"github.com/gatehouse/gatehouse/web"
 )
 
 // version is set at build time with -ldflags "-X main.version=…"; otherwise the module's.
@@ -176,54 +182,82 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return cmd.run(ctx, e)
 }
 
-func find(name string) (command, bool) {
-	for _, c := range commands {
-		if c.name == name {
-			return c, true
+// serve runs the server and its background jobs until ctx ends.
+func serve(ctx context.Context, e *env) error {
+	cfg, st, log := e.cfg, e.store, e.log
+	keys, err := token.NewKeyring(ctx, st, cfg.AccessTokenTTL, time.Now)
+	if err != nil {
+		return err
+	}
+	hasher, err := password.NewBcrypt(cfg.BcryptCost)
+	if err != nil {
+		return err
+	}
+	svc, err := auth.NewService(auth.Options{
+		Store: st, Hasher: hasher, Logger: log,
+		Tokens:     token.NewIssuer(keys, cfg.Issuer, cfg.Audience, cfg.AccessTokenTTL),
+		RefreshTTL: cfg.RefreshTokenTTL, ReuseGrace: cfg.RefreshReuseGrace,
+	})
+	if err != nil {
+		return err
+	}
+	handler := httpapi.NewServer(svc, keys, httpapi.Options{
+		Logger: log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies,
+		RefreshTTL: cfg.RefreshTokenTTL, AllowedOrigins: cfg.AllowedOrigins,
+		Web: web.Dist(), Version: buildVersion(),
+	})
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	// The server's background work: adding a job is one line.
+	bg := &jobs{log: log}
+	bg.add("signing keys", token.ReloadInterval, func(ctx context.Context) error {
+		return keys.Refresh(ctx, cfg.SigningKeyRotation)
+	})
+	bg.add("delete expired sessions", time.Hour, func(ctx context.Context) error {
+		n, err := svc.DeleteExpiredSessions(ctx)
+		if n > 0 {
+			log.Info("expired sessions deleted", "count", n)
 		}
-	}
-	return command{}, false
-}
+		return err
+	})
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	waitJobs := bg.start(jobsCtx)
+	// However serve ends, the jobs stop and serve returns only once they have.
+	defer waitJobs()
+	defer stopJobs()
 
-func isHelpFlag(arg string) bool {
-	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "--h"
-}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "url", "http://"+ln.Addr().String(), "dialect", st.Dialect(), "version", buildVersion())
 
-// usage is the list of commands.
-func usage() string {
-	var b strings.Builder
-	b.WriteString("usage: gatehouse [command] [flags]\n\ncommands:\n")
-	for _, c := range commands {
-		fmt.Fprintf(&b, "  %-14s %s\n", c.name, c.summary)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
 	}
-	b.WriteString("\n\"gatehouse COMMAND -h\" says what a command does and lists its flags; every flag also has a\n" +
-		"GATEHOUSE_* environment variable (a flag wins).\n")
-	return b.String()
-}
-
-func writeUsage(w io.Writer) error {
-	_, err := io.WriteString(w, usage())
-	return err
-}
-
-// writeCommandHelp prints what cmd does and the flags fs holds.
-func writeCommandHelp(w io.Writer, cmd command, fs *flag.FlagSet) {
-	flags := " [flags]"
-	if cmd.scope == 0 {
-		flags = ""
+	log.Info("shutting down: finishing in-flight requests and background jobs")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
 	}
-	if cmd.name == "help" {
-		flags = " [command]"
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
 	}
-	fmt.Fprintf(w, "usage: gatehouse %s%s\n\n%s\n", cmd.name, flags, cmd.doc)
-	if cmd.scope == 0 {
-		fmt.Fprintln(w, "\nIt takes no flags.")
-		return
-	}
-	fmt.Fprintln(w, "\nflags (each also read from the GATEHOUSE_* variable it names; a flag wins):")
-	fs.PrintDefaults()
-	fmt.Fprintln(w, "\nGATEHOUSE_SECRET_KEY and GATEHOUSE_SECRET_KEY_PREVIOUS are read from the environment only\n"+
-		"(a command line shows in process listings); the -secret-key*-file flags name files holding them.")
+	return nil
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
