@@ -22,8 +22,13 @@ import (
 
 // Config is every setting, validated.
 type Config struct {
-	Addr               string
-	DatabaseURL        string
+	Addr        string
+	DatabaseURL string
+	// SecretKey seals the secrets kept in the database (nil when neither GATEHOUSE_SECRET_KEY
+	// nor GATEHOUSE_SECRET_KEY_FILE is set: cmd then generates one on SQLite).
+	SecretKey []byte
+	// SecretKeyPrevious are keys that sealed before the current one: they open, never seal.
+	SecretKeyPrevious  [][]byte
 	Issuer             string
 	Audience           string
 	AccessTokenTTL     time.Duration
@@ -36,11 +41,6 @@ type Config struct {
 	AllowedOrigins     []string
 	LogFormat          string
 	LogLevel           string
-	// SecretKey seals the secrets kept in the database (nil when neither GATEHOUSE_SECRET_KEY
-	// nor GATEHOUSE_SECRET_KEY_FILE is set: cmd then generates one on SQLite).
-	SecretKey []byte
-	// SecretKeyPrevious are keys that sealed before the current one: they open, never seal.
-	SecretKeyPrevious [][]byte
 }
 
 // DefaultDatabaseURL is GATEHOUSE_DATABASE_URL's default. Its directory, data/, is the only
@@ -61,6 +61,14 @@ var Settings = []setting{
 		func(c *Config, v string) error { return hostPort(&c.Addr, v) }},
 	{"GATEHOUSE_DATABASE_URL", "database-url", DefaultDatabaseURL, "a SQLite file path, or postgres://user@host/db",
 		func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
+	{"GATEHOUSE_SECRET_KEY", "", "", "the key that seals secrets in the database: 32 random bytes in base64 (openssl rand -base64 32)",
+		func(c *Config, v string) error { return key(&c.SecretKey, v) }},
+	{"GATEHOUSE_SECRET_KEY_FILE", "secret-key-file", "", "a file holding GATEHOUSE_SECRET_KEY (for container secrets)",
+		func(c *Config, v string) error { return keyFile(&c.SecretKey, v) }},
+	{"GATEHOUSE_SECRET_KEY_PREVIOUS", "", "", "comma-separated keys that sealed before GATEHOUSE_SECRET_KEY, kept until rotate-secret has run",
+		func(c *Config, v string) error { return keys(&c.SecretKeyPrevious, splitList(v)) }},
+	{"GATEHOUSE_SECRET_KEY_PREVIOUS_FILE", "secret-key-previous-file", "", "a file holding GATEHOUSE_SECRET_KEY_PREVIOUS, one key a line",
+		func(c *Config, v string) error { return keysFile(&c.SecretKeyPrevious, v) }},
 	{"GATEHOUSE_ISSUER", "issuer", "http://localhost:8000", "the iss claim of access tokens",
 		func(c *Config, v string) error { c.Issuer = v; return nil }},
 	{"GATEHOUSE_AUDIENCE", "audience", "gatehouse", "the aud claim of access tokens",
@@ -85,14 +93,6 @@ var Settings = []setting{
 		func(c *Config, v string) error { return oneOf(&c.LogFormat, v, "text", "json") }},
 	{"GATEHOUSE_LOG_LEVEL", "log-level", "info", "debug, info, warn or error",
 		func(c *Config, v string) error { return oneOf(&c.LogLevel, v, "debug", "info", "warn", "error") }},
-	{"GATEHOUSE_SECRET_KEY", "", "", "the key that seals secrets in the database: 32 random bytes in base64 (openssl rand -base64 32)",
-		func(c *Config, v string) error { return key(&c.SecretKey, v) }},
-	{"GATEHOUSE_SECRET_KEY_FILE", "secret-key-file", "", "a file holding GATEHOUSE_SECRET_KEY (for container secrets)",
-		func(c *Config, v string) error { return keyFile(&c.SecretKey, v) }},
-	{"GATEHOUSE_SECRET_KEY_PREVIOUS", "", "", "comma-separated keys that sealed before GATEHOUSE_SECRET_KEY, kept until rotate-secret has run",
-		func(c *Config, v string) error { return keys(&c.SecretKeyPrevious, splitList(v)) }},
-	{"GATEHOUSE_SECRET_KEY_PREVIOUS_FILE", "secret-key-previous-file", "", "a file holding GATEHOUSE_SECRET_KEY_PREVIOUS, one key a line",
-		func(c *Config, v string) error { return keysFile(&c.SecretKeyPrevious, v) }},
 }
 
 // Scope is which settings a command reads: each scope includes the ones before it.
