@@ -248,3 +248,21 @@ func TestRun_SealsPlaintextKeysFromBefore(t *testing.T) {
 		t.Errorf("a token signed before the upgrade: got %v, want it to verify", err)
 	}
 }
+
+// The default database's directory, data/, is the one directory Gatehouse creates; the secret
+// key is generated into it.
+func TestRun_DefaultDataDirectory(t *testing.T) {
+	t.Chdir(t.TempDir())
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"gatehouse", "migrate"}, envOf(nil), &out); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out.String())
+	}
+	for _, name := range []string{"data/gatehouse.db", "data/secret.key"} {
+		if _, err := os.Stat(name); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if info, err := os.Stat("data"); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("data/: got %v, %v; want mode 0700", info, err)
+	}
+}
