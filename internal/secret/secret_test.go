@@ -192,3 +192,21 @@ func TestLoadOrCreateKeyFile(t *testing.T) {
 		}
 	})
 }
+
+func BenchmarkKeyring(b *testing.B) {
+	key, _ := NewKey()
+	r, _ := NewKeyring(key)
+	seed := make([]byte, 32)
+	ad := []byte("gatehouse signing_keys.seed kid")
+	sealed, _ := r.Seal(seed, ad)
+	b.Run("Seal", func(b *testing.B) {
+		for b.Loop() {
+			r.Seal(seed, ad)
+		}
+	})
+	b.Run("Open", func(b *testing.B) {
+		for b.Loop() {
+			r.Open(sealed, ad)
+		}
+	})
+}
