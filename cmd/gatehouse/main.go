@@ -50,8 +50,6 @@ type env struct {
 	// store is open, migrated and sealed, with secrets; both nil for commands without a scope.
 	store   *store.Store
 	secrets *secret.Keyring
-	// fs holds the command's flags, for help.
-	fs *flag.FlagSet
 }
 
 // commands lists every subcommand in the order "gatehouse --help" shows them; the first is
@@ -151,17 +149,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("unknown command %q\n\n%s", name, usage())
 	}
 
-	e := &env{stdout: stdout, fs: flag.NewFlagSet("gatehouse "+cmd.name, flag.ContinueOnError)}
-	e.fs.SetOutput(stdout)
-	e.fs.Usage = func() { writeCommandHelp(stdout, cmd, e.fs) }
+	e := &env{stdout: stdout}
+	fs := flag.NewFlagSet("gatehouse "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.Usage = func() { writeCommandHelp(stdout, cmd, fs) }
 	var err error
 	if cmd.scope == 0 {
-		err = e.fs.Parse(rest)
-		if err == nil && e.fs.NArg() > 0 {
-			err = fmt.Errorf("unexpected argument %q", e.fs.Arg(0))
+		err = fs.Parse(rest)
+		if err == nil && fs.NArg() > 0 {
+			err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
 		}
 	} else {
-		e.cfg, err = config.Parse(getenv, e.fs, rest, cmd.scope)
+		e.cfg, err = config.Parse(getenv, fs, rest, cmd.scope)
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return nil // the command's help was printed
