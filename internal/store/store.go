@@ -1,6 +1,8 @@
 // Package store is Gatehouse's only SQL: it keeps auth's users, sessions and email accounts and
 // token's signing keys in SQLite (the default) or PostgreSQL. It knows the schema, not the
-// rules: expiry, reuse detection and validation are decided by its callers.
+// rules: expiry, reuse detection and validation are decided by its callers. The secrets it keeps
+// (signing-key seeds) are sealed with internal/secret under a keyring it is given and that is
+// never stored, so a copy of the database yields none of them.
 package store
 
 import (
