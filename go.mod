@@ -2,6 +2,10 @@ module github.com/gatehouse/gatehouse
 
 go 1.27
 
+// Go before 1.27.3 has known net/http and TLS vulnerabilities: where GOTOOLCHAIN is auto (the
+// default), the go command fetches this toolchain. Where it is local, set GOTOOLCHAIN=go1.27.3.
+toolchain go1.27.3
+
 require (
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/google/uuid v1.6.0

@@ -21,6 +21,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/password"
+	"github.com/gatehouse/gatehouse/internal/secret"
 	"github.com/gatehouse/gatehouse/internal/store"
 	"github.com/gatehouse/gatehouse/internal/token"
 	"github.com/gatehouse/gatehouse/web"
@@ -29,17 +30,89 @@ import (
 // version is set at build time with -ldflags "-X main.version=…"; otherwise the module's.
 var version = ""
 
-const usage = `usage: gatehouse [command] [flags]
+// command is one subcommand: a line for "gatehouse --help", a paragraph for its own -h, the
+// settings it reads, and what it does. Adding a subcommand is one entry in commands.
+type command struct {
+	name    string
+	summary string
+	doc     string
+	// scope is the settings it reads (and offers as flags); commands with a scope open and
+	// migrate the database before run. 0: no settings, no database.
+	scope config.Scope
+	run   func(ctx context.Context, e *env) error
+}
 
-commands:
-  serve       migrate the database and serve the API and web app (default)
-  migrate     apply database migrations and exit
-  rotate-key  make a new access-token signing key; the old one verifies until its tokens expire
-  openapi     print the OpenAPI 3.1 document
-  version     print the version
+// env is what a command runs with.
+type env struct {
+	cfg    config.Config
+	log    *slog.Logger
+	stdout io.Writer
+	// store is open, migrated and sealed, with secrets; both nil for commands without a scope.
+	store   *store.Store
+	secrets *secret.Keyring
+}
 
-Every flag has a GATEHOUSE_* environment variable; "gatehouse serve -h" lists them.
-`
+// commands lists every subcommand in the order "gatehouse --help" shows them; the first is
+// the default.
+var commands = []command{
+	{
+		name:    "serve",
+		summary: "migrate the database, then serve the API and the web app (the default)",
+		doc: "Apply pending migrations and seal plaintext secrets, then serve the API and the web app until\n" +
+			"SIGTERM or Ctrl-C, when it lets requests in flight finish (20 s at most) and stops its\n" +
+			"background jobs.",
+		scope: config.ScopeServe, run: serve,
+	},
+	{
+		name:    "migrate",
+		summary: "apply database migrations, seal plaintext secrets, and exit",
+		doc: "Apply the database migrations that have not run yet, seal any secret still stored in\n" +
+			"plaintext, and exit. Safe while other instances serve, and when several start at once.",
+		scope: config.ScopeDatabase, run: func(ctx context.Context, e *env) error {
+			e.log.Info("migrations applied", "dialect", e.store.Dialect())
+			return nil
+		},
+	},
+	{
+		name:    "rotate-key",
+		summary: "make a new access-token signing key; the old one verifies until its tokens expire",
+		doc: "Make a new access-token signing key. It is published in the JWKS at once and signs once\n" +
+			"cached key sets have it; the old key verifies until every token it signed has expired.\n" +
+			"Pass the -access-token-ttl the servers use.",
+		scope: config.ScopeSigningKeys, run: rotateKey,
+	},
+	{
+		name:    "rotate-secret",
+		summary: "reseal every stored secret under GATEHOUSE_SECRET_KEY, so previous keys can go",
+		doc: "Reseal every secret stored in the database (signing-key seeds) under the current\n" +
+			"GATEHOUSE_SECRET_KEY, opening them with it or with GATEHOUSE_SECRET_KEY_PREVIOUS.\n" +
+			"To rotate: give every instance the new key as GATEHOUSE_SECRET_KEY and the old one as\n" +
+			"GATEHOUSE_SECRET_KEY_PREVIOUS and restart them; run rotate-secret; then remove\n" +
+			"GATEHOUSE_SECRET_KEY_PREVIOUS and restart again.",
+		scope: config.ScopeDatabase, run: rotateSecret,
+	},
+	{
+		name: "openapi", summary: "print the OpenAPI 3.1 document",
+		doc: "Print the OpenAPI 3.1 document of the API, as /openapi.json serves it.",
+		run: func(ctx context.Context, e *env) error {
+			_, err := e.stdout.Write(append(httpapi.Spec(buildVersion()), '\n'))
+			return err
+		},
+	},
+	{
+		name: "version", summary: "print the version",
+		doc: "Print the version of this binary.",
+		run: func(ctx context.Context, e *env) error {
+			_, err := fmt.Fprintln(e.stdout, "gatehouse", buildVersion())
+			return err
+		},
+	},
+	{
+		name: "help", summary: `print this list, or "help COMMAND" a command's help`,
+		doc: "Print the list of commands, or with a command's name that command's help.",
+		run: nil, // run answers help itself: it needs the table, which needs help
+	},
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -51,63 +124,66 @@ func main() {
 }
 
 // run carries out one command. It returns when the command is done or, for serve, when ctx
-// ends and in-flight requests have finished.
+// ends and in-flight requests and background jobs have finished.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	cmd, rest := "serve", args[1:]
-	if len(rest) > 0 && rest[0] != "" && rest[0][0] != '-' {
-		cmd, rest = rest[0], rest[1:]
+	name, rest := commands[0].name, args[1:]
+	if len(rest) > 0 {
+		switch {
+		case isHelpFlag(rest[0]):
+			return writeUsage(stdout)
+		case rest[0] != "" && rest[0][0] != '-':
+			name, rest = rest[0], rest[1:]
+		}
 	}
-	switch cmd {
-	case "version":
-		_, err := fmt.Fprintln(stdout, "gatehouse", buildVersion())
-		return err
-	case "openapi":
-		_, err := stdout.Write(append(httpapi.Spec(buildVersion()), '\n'))
-		return err
-	case "help":
-		_, err := io.WriteString(stdout, usage)
-		return err
-	case "serve", "migrate", "rotate-key":
-	default:
-		return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+	if name == "help" {
+		if len(rest) == 0 {
+			return writeUsage(stdout)
+		}
+		name, rest = rest[0], []string{"-h"}
+		if isHelpFlag(name) {
+			name = "help"
+		}
+	}
+	cmd, ok := find(name)
+	if !ok {
+		return fmt.Errorf("unknown command %q\n\n%s", name, usage())
 	}
 
-	cfg, err := config.Load(getenv, rest, stdout)
+	e := &env{stdout: stdout}
+	fs := flag.NewFlagSet("gatehouse "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.Usage = func() { writeCommandHelp(stdout, cmd, fs) }
+	var err error
+	if cmd.scope == 0 {
+		err = fs.Parse(rest)
+		if err == nil && fs.NArg() > 0 {
+			err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		}
+	} else {
+		e.cfg, err = config.Parse(getenv, fs, rest, cmd.scope)
+	}
 	if errors.Is(err, flag.ErrHelp) {
-		return nil // the flags' usage was printed
+		return nil // the command's help was printed
 	}
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
-	log := newLogger(cfg, stdout)
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if cmd.scope == 0 {
+		return cmd.run(ctx, e)
+	}
+	e.log = newLogger(e.cfg, stdout)
+	st, secrets, err := openStore(ctx, e.cfg, e.log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
-	switch cmd {
-	case "migrate":
-		log.Info("migrations applied", "dialect", st.Dialect())
-		return nil
-	case "rotate-key":
-		keys, err := token.NewKeyring(ctx, st, cfg.AccessTokenTTL, time.Now)
-		if err != nil {
-			return err
-		}
-		key, err := keys.Rotate(ctx)
-		if err != nil {
-			return err
-		}
-		log.Info("signing key rotated: published now, signing once cached key sets have it", "kid", key.ID)
-		return nil
-	}
-	return serve(ctx, cfg, st, log, stdout)
+	e.store, e.secrets = st, secrets
+	return cmd.run(ctx, e)
 }
 
-func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, stdout io.Writer) error {
+// serve runs the server and its background jobs until ctx ends.
+func serve(ctx context.Context, e *env) error {
+	cfg, st, log := e.cfg, e.store, e.log
 	keys, err := token.NewKeyring(ctx, st, cfg.AccessTokenTTL, time.Now)
 	if err != nil {
 		return err
@@ -144,10 +220,23 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 
-	bg, stopBackground := context.WithCancel(ctx)
-	defer stopBackground()
-	go keys.Run(bg, token.ReloadInterval, cfg.SigningKeyRotation, func(err error) { log.Warn("signing keys", "error", err) })
-	go sweep(bg, svc, log)
+	// The server's background work: adding a job is one line.
+	bg := &jobs{log: log}
+	bg.add("signing keys", token.ReloadInterval, func(ctx context.Context) error {
+		return keys.Refresh(ctx, cfg.SigningKeyRotation)
+	})
+	bg.add("delete expired sessions", time.Hour, func(ctx context.Context) error {
+		n, err := svc.DeleteExpiredSessions(ctx)
+		if n > 0 {
+			log.Info("expired sessions deleted", "count", n)
+		}
+		return err
+	})
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	waitJobs := bg.start(jobsCtx)
+	// However serve ends, the jobs stop and serve returns only once they have.
+	defer waitJobs()
+	defer stopJobs()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -158,7 +247,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing in-flight requests")
+	log.Info("shutting down: finishing in-flight requests and background jobs")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
@@ -168,24 +257,6 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Lo
 		return err
 	}
 	return nil
-}
-
-// sweep deletes expired sessions hourly, so the tables hold only what can still be used.
-func sweep(ctx context.Context, svc *auth.Service, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		if n, err := svc.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("delete expired sessions", "error", err)
-		} else if n > 0 {
-			log.Info("expired sessions deleted", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,8 +15,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatehouse/gatehouse/internal/secret"
 	"github.com/gatehouse/gatehouse/internal/store/storetest"
 )
+
+// newSecretKey returns a GATEHOUSE_SECRET_KEY value.
+func newSecretKey(t *testing.T) string {
+	t.Helper()
+	k, err := secret.NewKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret.FormatKey(k)
+}
 
 type syncBuffer struct {
 	mu  sync.Mutex
@@ -36,26 +48,39 @@ func (b *syncBuffer) String() string {
 
 var listening = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)`)
 
-// start runs gatehouse serve on a free port and returns its base URL once /healthz answers.
-// The test fails unless run returns nil after ctx is cancelled (a graceful shutdown).
-func start(t *testing.T, env map[string]string) string {
+// instance is a running gatehouse serve.
+type instance struct {
+	url  string
+	out  *syncBuffer
+	stop func() // cancels run and waits for it; idempotent
+}
+
+// start runs gatehouse serve on a free port and returns it once /healthz answers. The test
+// fails unless run returns nil after being stopped (a graceful shutdown); it is stopped when
+// the test ends at the latest.
+func start(t *testing.T, env map[string]string) *instance {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	getenv := func(k string) string { return env[k] }
 	go func() { done <- run(ctx, []string{"gatehouse", "serve", "-addr", "127.0.0.1:0"}, getenv, out) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run after shutdown: %v", err)
-		}
-	})
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("run after shutdown: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
 
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-done:
+			once.Do(func() {})
 			t.Fatalf("run returned early: %v\n%s", err, out)
 		default:
 		}
@@ -63,14 +88,14 @@ func start(t *testing.T, env map[string]string) string {
 			if resp, err := http.Get(m[1] + "/healthz"); err == nil {
 				resp.Body.Close()
 				if resp.StatusCode == http.StatusOK {
-					return m[1]
+					return &instance{url: m[1], out: out, stop: stop}
 				}
 			}
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("gatehouse did not become healthy:\n%s", out)
-	return ""
+	return nil
 }
 
 func post(t *testing.T, u, ctype, body string, headers ...string) (int, map[string]any) {
@@ -103,8 +128,9 @@ func do(t *testing.T, req *http.Request) (int, map[string]any) {
 	return resp.StatusCode, m
 }
 
-// The article's flow against the real server: register, sign in, read the profile.
-func articleFlow(t *testing.T, register, signIn, me string) {
+// The article's flow against the real server: register, sign in, read the profile. It returns
+// the access token.
+func articleFlow(t *testing.T, register, signIn, me string) string {
 	t.Helper()
 	status, _ := post(t, register+"/api/auth/register", "application/json",
 		`{"email": "test@example.com", "first_name": "Test", "last_name": "User", "password": "password123"}`)
@@ -120,25 +146,77 @@ func articleFlow(t *testing.T, register, signIn, me string) {
 	if status != http.StatusOK || user["first_name"] != "Test" || user["email"] != "test@example.com" {
 		t.Fatalf("me: got %d %v", status, user)
 	}
+	return tok["access_token"].(string)
 }
 
+// On SQLite without GATEHOUSE_SECRET_KEY, the first start generates the key beside the
+// database (0600, its path logged, never its value) and the next start reuses it: the tokens
+// the first instance signed still verify.
 func TestRun_SQLite(t *testing.T) {
-	base := start(t, map[string]string{
-		"GATEHOUSE_DATABASE_URL": filepath.Join(t.TempDir(), "nested", "gatehouse.db"),
+	dir := t.TempDir()
+	env := map[string]string{
+		"GATEHOUSE_DATABASE_URL": filepath.Join(dir, "gatehouse.db"),
 		"GATEHOUSE_BCRYPT_COST":  "10",
-	})
-	articleFlow(t, base, base, base)
+	}
+	first := start(t, env)
+	access := articleFlow(t, first.url, first.url, first.url)
+	first.stop()
+
+	keyFile := filepath.Join(dir, "secret.key")
+	info, err := os.Stat(keyFile)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("secret key file: got %v, %v; want mode 0600", info, err)
+	}
+	key, _ := os.ReadFile(keyFile)
+	log := first.out.String()
+	if !strings.Contains(log, "generated a secret key") || !strings.Contains(log, keyFile) {
+		t.Errorf("log does not say that a key was generated at %s:\n%s", keyFile, log)
+	}
+	if k := strings.TrimSpace(string(key)); len(k) != 44 || strings.Contains(log, k) {
+		t.Errorf("key file holds %d characters, or the log contains the key", len(k))
+	}
+
+	second := start(t, env)
+	if status, user := get(t, second.url+"/api/users/me", access); status != http.StatusOK {
+		t.Errorf("the first instance's token on the second: got %d %v, want 200", status, user)
+	}
+	if strings.Contains(second.out.String(), "generated a secret key") {
+		t.Error("second start generated another key")
+	}
+	if again, _ := os.ReadFile(keyFile); !bytes.Equal(again, key) {
+		t.Error("second start changed the key file")
+	}
+}
+
+// An explicit SQLite path in a directory that does not exist fails, naming it, and creates
+// nothing.
+func TestRun_SQLiteMissingDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "nonexistent", "dir")
+	env := func(k string) string {
+		return map[string]string{"GATEHOUSE_DATABASE_URL": filepath.Join(dir, "x.db")}[k]
+	}
+	err := run(context.Background(), []string{"gatehouse", "migrate"}, env, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "GATEHOUSE_DATABASE_URL: the directory "+dir+" does not exist") {
+		t.Fatalf("got %v, want an error naming the missing directory", err)
+	}
+	if _, err := os.Stat(filepath.Dir(dir)); !os.IsNotExist(err) {
+		t.Errorf("run created %s (stat: %v)", filepath.Dir(dir), err)
+	}
 }
 
 // Two instances behind a load balancer: they start at once on one PostgreSQL database
 // (migrations must not collide), and a token one issues is accepted by the other.
 func TestRun_PostgresTwoInstances(t *testing.T) {
 	dsn := storetest.PostgresURL(t)
-	env := map[string]string{"GATEHOUSE_DATABASE_URL": dsn, "GATEHOUSE_BCRYPT_COST": "10"}
+	env := map[string]string{"GATEHOUSE_DATABASE_URL": dsn, "GATEHOUSE_BCRYPT_COST": "10", "GATEHOUSE_SECRET_KEY": newSecretKey(t)}
 	urls := make([]string, 2)
 	var wg sync.WaitGroup
 	for i := range urls {
-		wg.Go(func() { urls[i] = start(t, env) })
+		wg.Go(func() {
+			if in := start(t, env); in != nil {
+				urls[i] = in.url
+			}
+		})
 	}
 	wg.Wait()
 	if t.Failed() {
@@ -149,6 +227,20 @@ func TestRun_PostgresTwoInstances(t *testing.T) {
 	status, jwks := get(t, urls[1]+"/.well-known/jwks.json", "")
 	if status != http.StatusOK || len(jwks["keys"].([]any)) < 1 {
 		t.Fatalf("jwks: got %d %v", status, jwks)
+	}
+}
+
+// PostgreSQL needs the key set, the same on every instance: without it, start fails saying
+// how to make one.
+func TestRun_PostgresRequiresSecretKey(t *testing.T) {
+	dsn := storetest.PostgresURL(t)
+	env := func(k string) string { return map[string]string{"GATEHOUSE_DATABASE_URL": dsn}[k] }
+	for _, cmd := range []string{"serve", "migrate"} {
+		err := run(context.Background(), []string{"gatehouse", cmd}, env, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "GATEHOUSE_SECRET_KEY is required with PostgreSQL") ||
+			!strings.Contains(err.Error(), "openssl rand -base64 32") {
+			t.Errorf("%s: got %v, want the error that says how to make a key", cmd, err)
+		}
 	}
 }
 

@@ -8,19 +8,27 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/netip"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/password"
+	"github.com/gatehouse/gatehouse/internal/secret"
 )
 
 // Config is every setting, validated.
 type Config struct {
-	Addr               string
-	DatabaseURL        string
+	Addr        string
+	DatabaseURL string
+	// SecretKey seals the secrets kept in the database (nil when neither GATEHOUSE_SECRET_KEY
+	// nor GATEHOUSE_SECRET_KEY_FILE is set: cmd then generates one on SQLite).
+	SecretKey []byte
+	// SecretKeyPrevious are keys that sealed before the current one: they open, never seal.
+	SecretKeyPrevious  [][]byte
 	Issuer             string
 	Audience           string
 	AccessTokenTTL     time.Duration
@@ -35,7 +43,13 @@ type Config struct {
 	LogLevel           string
 }
 
-// setting is one configuration value: its variable, flag, default and how to read it.
+// DefaultDatabaseURL is GATEHOUSE_DATABASE_URL's default. Its directory, data/, is the only
+// one Gatehouse creates: an explicit path must name a directory that exists.
+const DefaultDatabaseURL = "data/gatehouse.db"
+
+// setting is one configuration value: its variable, flag, default and how to read it. A
+// setting without a flag ("") is read from the environment only: a secret on a command line
+// would show in every process listing.
 type setting struct {
 	env, flag, def, usage string
 	parse                 func(c *Config, v string) error
@@ -44,9 +58,17 @@ type setting struct {
 // Settings lists every setting in the order the README's table shows them.
 var Settings = []setting{
 	{"GATEHOUSE_ADDR", "addr", "localhost:8000", "host:port to listen on (port 0 picks a free one)",
-		func(c *Config, v string) error { c.Addr = v; return nil }},
-	{"GATEHOUSE_DATABASE_URL", "database-url", "data/gatehouse.db", "a SQLite file path, or postgres://user@host/db",
+		func(c *Config, v string) error { return hostPort(&c.Addr, v) }},
+	{"GATEHOUSE_DATABASE_URL", "database-url", DefaultDatabaseURL, "a SQLite file path, or postgres://user@host/db",
 		func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
+	{"GATEHOUSE_SECRET_KEY", "", "", "the key that seals secrets in the database: 32 random bytes in base64 (openssl rand -base64 32)",
+		func(c *Config, v string) error { return key(&c.SecretKey, v) }},
+	{"GATEHOUSE_SECRET_KEY_FILE", "secret-key-file", "", "a file holding GATEHOUSE_SECRET_KEY (for container secrets)",
+		func(c *Config, v string) error { return keyFile(&c.SecretKey, v) }},
+	{"GATEHOUSE_SECRET_KEY_PREVIOUS", "", "", "comma-separated keys that sealed before GATEHOUSE_SECRET_KEY, kept until rotate-secret has run",
+		func(c *Config, v string) error { return keys(&c.SecretKeyPrevious, splitList(v)) }},
+	{"GATEHOUSE_SECRET_KEY_PREVIOUS_FILE", "secret-key-previous-file", "", "a file holding GATEHOUSE_SECRET_KEY_PREVIOUS, one key a line",
+		func(c *Config, v string) error { return keysFile(&c.SecretKeyPrevious, v) }},
 	{"GATEHOUSE_ISSUER", "issuer", "http://localhost:8000", "the iss claim of access tokens",
 		func(c *Config, v string) error { c.Issuer = v; return nil }},
 	{"GATEHOUSE_AUDIENCE", "audience", "gatehouse", "the aud claim of access tokens",
@@ -73,14 +95,57 @@ var Settings = []setting{
 		func(c *Config, v string) error { return oneOf(&c.LogLevel, v, "debug", "info", "warn", "error") }},
 }
 
-// Load reads the settings: a flag in args wins over its environment variable, which wins
-// over the default. Every invalid value is reported, each naming its variable.
+// Scope is which settings a command reads: each scope includes the ones before it.
+type Scope int
+
+const (
+	// ScopeDatabase is what every command that opens the database reads: the database, the
+	// secret key and logging.
+	ScopeDatabase Scope = iota + 1
+	// ScopeSigningKeys adds what making a signing key needs.
+	ScopeSigningKeys
+	// ScopeServe is every setting.
+	ScopeServe
+)
+
+// scopes places settings below ScopeServe; a setting not listed is read by serve only.
+var scopes = map[string]Scope{
+	"GATEHOUSE_DATABASE_URL":             ScopeDatabase,
+	"GATEHOUSE_LOG_FORMAT":               ScopeDatabase,
+	"GATEHOUSE_LOG_LEVEL":                ScopeDatabase,
+	"GATEHOUSE_SECRET_KEY":               ScopeDatabase,
+	"GATEHOUSE_SECRET_KEY_FILE":          ScopeDatabase,
+	"GATEHOUSE_SECRET_KEY_PREVIOUS":      ScopeDatabase,
+	"GATEHOUSE_SECRET_KEY_PREVIOUS_FILE": ScopeDatabase,
+	"GATEHOUSE_ACCESS_TOKEN_TTL":         ScopeSigningKeys,
+}
+
+func (s setting) in(scope Scope) bool {
+	within, ok := scopes[s.env]
+	if !ok {
+		within = ScopeServe
+	}
+	return within <= scope
+}
+
+// Load reads every setting (ScopeServe), as Parse does, with a flag set of its own whose
+// usage goes to usage.
 func Load(getenv func(string) string, args []string, usage io.Writer) (Config, error) {
 	fs := flag.NewFlagSet("gatehouse", flag.ContinueOnError)
 	fs.SetOutput(usage)
+	return Parse(getenv, fs, args, ScopeServe)
+}
+
+// Parse defines on fs a flag for each setting in scope, parses args and reads those settings: a
+// flag wins over its environment variable, which wins over the default. Every invalid value is
+// reported in one error, each naming its variable (or flag); a secret's value never appears in
+// it. A -h or -help in args returns flag.ErrHelp after fs has printed its usage.
+func Parse(getenv func(string) string, fs *flag.FlagSet, args []string, scope Scope) (Config, error) {
 	flags := make([]*string, len(Settings))
 	for i, s := range Settings {
-		flags[i] = fs.String(s.flag, "", s.usage+" ($"+s.env+", default "+strconv.Quote(s.def)+")")
+		if s.flag != "" && s.in(scope) {
+			flags[i] = fs.String(s.flag, "", s.usage+" ($"+s.env+", default "+strconv.Quote(s.def)+")")
+		}
 	}
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
@@ -93,23 +158,37 @@ func Load(getenv func(string) string, args []string, usage io.Writer) (Config, e
 
 	var c Config
 	var errs []error
+	given := map[string]bool{}
 	for i, s := range Settings {
+		if !s.in(scope) {
+			continue
+		}
 		v, from := s.def, s.env
 		if e := getenv(s.env); e != "" {
 			v = e
 		}
-		if set[s.flag] {
+		if s.flag != "" && set[s.flag] {
 			v, from = *flags[i], "-"+s.flag
 		}
-		if err := s.parse(&c, strings.TrimSpace(v)); err != nil {
+		v = strings.TrimSpace(v)
+		given[s.env] = v != ""
+		if err := s.parse(&c, v); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", from, err))
 		}
 	}
-	if c.RefreshTokenTTL != 0 && c.RefreshTokenTTL <= c.AccessTokenTTL {
+	for _, name := range []string{"GATEHOUSE_SECRET_KEY", "GATEHOUSE_SECRET_KEY_PREVIOUS"} {
+		if given[name] && given[name+"_FILE"] {
+			errs = append(errs, fmt.Errorf("%s and %s_FILE are both set: set one", name, name))
+		}
+	}
+	if scope >= ScopeServe && c.RefreshTokenTTL != 0 && c.RefreshTokenTTL <= c.AccessTokenTTL {
 		errs = append(errs, errors.New("GATEHOUSE_REFRESH_TOKEN_TTL must be longer than GATEHOUSE_ACCESS_TOKEN_TTL"))
 	}
-	if c.Addr == "" || c.DatabaseURL == "" || c.Issuer == "" || c.Audience == "" {
-		errs = append(errs, errors.New("GATEHOUSE_ADDR, GATEHOUSE_DATABASE_URL, GATEHOUSE_ISSUER and GATEHOUSE_AUDIENCE must not be empty"))
+	if c.DatabaseURL == "" {
+		errs = append(errs, errors.New("GATEHOUSE_DATABASE_URL must not be empty"))
+	}
+	if scope >= ScopeServe && (c.Issuer == "" || c.Audience == "") {
+		errs = append(errs, errors.New("GATEHOUSE_ISSUER and GATEHOUSE_AUDIENCE must not be empty"))
 	}
 	return c, errors.Join(errs...)
 }
@@ -120,9 +199,119 @@ func duration(dst *time.Duration, v string, lo, hi time.Duration) error {
 		return fmt.Errorf("%q is not a duration such as 15m or 720h", v)
 	}
 	if d < lo || d > hi {
-		return fmt.Errorf("%s is outside %s–%s", d, lo, hi)
+		return fmt.Errorf("%s is outside %s–%s", FormatDuration(d), FormatDuration(lo), FormatDuration(hi))
 	}
 	*dst = d
+	return nil
+}
+
+// FormatDuration writes d as people write it and time.ParseDuration reads it: 1m, 24h, 1h30m,
+// 10s and 0, not time.Duration's 1m0s, 24h0m0s and 0s.
+func FormatDuration(d time.Duration) string {
+	if d == 0 {
+		return "0"
+	}
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// hostPort accepts host:port with a port 0–65535 and a host that is empty (every interface),
+// an IP address or a host name, so a typo fails here, named, rather than at listen.
+func hostPort(dst *string, v string) error {
+	host, port, err := net.SplitHostPort(v)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port, such as localhost:8000, 0.0.0.0:8000 or :8000", v)
+	}
+	if n, err := strconv.ParseUint(port, 10, 16); err != nil || strconv.FormatUint(n, 10) != port {
+		return fmt.Errorf("%q: the port must be a number 0–65535", v)
+	}
+	if _, err := netip.ParseAddr(host); host != "" && err != nil && !hostName(host) {
+		return fmt.Errorf("%q: %q is not an IP address or host name", v, host)
+	}
+	*dst = v
+	return nil
+}
+
+// hostName reports whether h is a DNS name: dot-separated labels of letters, digits and
+// hyphens, none empty or starting or ending with a hyphen.
+func hostName(h string) bool {
+	if len(h) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(strings.TrimSuffix(h, "."), ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// key reads a secret key. Its errors never repeat the value.
+func key(dst *[]byte, v string) error {
+	if v == "" {
+		return nil
+	}
+	k, err := secret.ParseKey(v)
+	if err != nil {
+		return err
+	}
+	*dst = k
+	return nil
+}
+
+// keyFile reads a secret key from the file at path v. Its errors name the file, never its content.
+func keyFile(dst *[]byte, v string) error {
+	if v == "" {
+		return nil
+	}
+	k, err := secret.ReadKeyFile(v)
+	if err != nil {
+		return err
+	}
+	*dst = k
+	return nil
+}
+
+func keys(dst *[][]byte, items []string) error {
+	for i, item := range items {
+		k, err := secret.ParseKey(item)
+		if err != nil {
+			return fmt.Errorf("key %d: %w", i+1, err)
+		}
+		*dst = append(*dst, k)
+	}
+	return nil
+}
+
+// keysFile reads secret keys from the file at path v, one a line; blank lines are skipped.
+func keysFile(dst *[][]byte, v string) error {
+	if v == "" {
+		return nil
+	}
+	b, err := os.ReadFile(v)
+	if err != nil {
+		return fmt.Errorf("read secret key file: %w", err)
+	}
+	var items []string
+	for line := range strings.Lines(string(b)) {
+		if line = strings.TrimSpace(line); line != "" {
+			items = append(items, line)
+		}
+	}
+	if err := keys(dst, items); err != nil {
+		return fmt.Errorf("%s: %w", v, err)
+	}
 	return nil
 }
 

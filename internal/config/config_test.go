@@ -1,9 +1,11 @@
 package config
 
 import (
+	"flag"
 	"io"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -66,6 +68,18 @@ func TestLoad_Invalid(t *testing.T) {
 		{"origin with path", map[string]string{"GATEHOUSE_ALLOWED_ORIGINS": "https://a.example/x"}, "not an origin"},
 		{"log format", map[string]string{"GATEHOUSE_LOG_FORMAT": "xml"}, "not one of"},
 		{"cookies", map[string]string{"GATEHOUSE_SECURE_COOKIES": "maybe"}, "not true or false"},
+		{"durations as people write them", map[string]string{"GATEHOUSE_ACCESS_TOKEN_TTL": "30s"}, "GATEHOUSE_ACCESS_TOKEN_TTL: 30s is outside 1m–24h"},
+		{"grace as people write it", map[string]string{"GATEHOUSE_REFRESH_REUSE_GRACE": "2h"}, "2h is outside 0–1m"},
+		{"addr without a port", map[string]string{"GATEHOUSE_ADDR": "nope"}, `GATEHOUSE_ADDR: "nope" is not host:port`},
+		{"addr port too big", map[string]string{"GATEHOUSE_ADDR": "localhost:65536"}, "the port must be a number 0–65535"},
+		{"addr port a name", map[string]string{"GATEHOUSE_ADDR": "localhost:http"}, "the port must be a number 0–65535"},
+		{"addr port signed", map[string]string{"GATEHOUSE_ADDR": ":+80"}, "the port must be a number 0–65535"},
+		{"addr bad host", map[string]string{"GATEHOUSE_ADDR": "exa mple:80"}, "not an IP address or host name"},
+		{"secret key not base64", map[string]string{"GATEHOUSE_SECRET_KEY": "hunter2!"}, "GATEHOUSE_SECRET_KEY: not standard base64 (make a key with: openssl rand -base64 32)"},
+		{"secret key short", map[string]string{"GATEHOUSE_SECRET_KEY": "c2hvcnQ="}, "decodes to 5 bytes, want 32"},
+		{"secret key file missing", map[string]string{"GATEHOUSE_SECRET_KEY_FILE": "/nonexistent/key"}, "GATEHOUSE_SECRET_KEY_FILE: read secret key file: open /nonexistent/key"},
+		{"secret key twice", map[string]string{"GATEHOUSE_SECRET_KEY": testKey, "GATEHOUSE_SECRET_KEY_FILE": "/nonexistent/key"}, "GATEHOUSE_SECRET_KEY and GATEHOUSE_SECRET_KEY_FILE are both set"},
+		{"previous key bad", map[string]string{"GATEHOUSE_SECRET_KEY_PREVIOUS": testKey + ",nope"}, "GATEHOUSE_SECRET_KEY_PREVIOUS: key 2: decodes to 3 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,6 +88,92 @@ func TestLoad_Invalid(t *testing.T) {
 				t.Fatalf("got %v, want an error containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// testKey is a valid GATEHOUSE_SECRET_KEY: 32 bytes in standard base64.
+const testKey = "q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4k="
+
+func TestLoad_EveryInvalidSettingNamed(t *testing.T) {
+	_, err := Load(env(map[string]string{"GATEHOUSE_ADDR": "nope", "GATEHOUSE_BCRYPT_COST": "4", "GATEHOUSE_SECRET_KEY": "hunter2!"}), nil, io.Discard)
+	if err == nil {
+		t.Fatal("got nil error")
+	}
+	for _, want := range []string{"GATEHOUSE_ADDR", "GATEHOUSE_BCRYPT_COST", "GATEHOUSE_SECRET_KEY"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("error %q repeats the secret key", err)
+	}
+}
+
+func TestLoad_Addr(t *testing.T) {
+	for _, addr := range []string{"localhost:8000", ":8000", "0.0.0.0:0", "[::1]:65535", "auth.example.com:443", "127.0.0.1:0"} {
+		c, err := Load(env(map[string]string{"GATEHOUSE_ADDR": addr}), nil, io.Discard)
+		if err != nil || c.Addr != addr {
+			t.Errorf("GATEHOUSE_ADDR=%s: got %q, %v", addr, c.Addr, err)
+		}
+	}
+}
+
+func TestLoad_SecretKey(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "key")
+	os.WriteFile(file, []byte(testKey+"\n"), 0o600)
+	prev := filepath.Join(dir, "previous")
+	os.WriteFile(prev, []byte(testKey+"\n\n"+"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"), 0o600)
+
+	c, err := Load(env(nil), nil, io.Discard)
+	if err != nil || c.SecretKey != nil || c.SecretKeyPrevious != nil {
+		t.Errorf("unset: got %x, %x, %v; want none", c.SecretKey, c.SecretKeyPrevious, err)
+	}
+	c, err = Load(env(map[string]string{"GATEHOUSE_SECRET_KEY": testKey, "GATEHOUSE_SECRET_KEY_PREVIOUS_FILE": prev}), nil, io.Discard)
+	if err != nil || len(c.SecretKey) != 32 || len(c.SecretKeyPrevious) != 2 {
+		t.Errorf("from the environment: got %d bytes and %d previous, %v", len(c.SecretKey), len(c.SecretKeyPrevious), err)
+	}
+	c, err = Load(env(nil), []string{"-secret-key-file", file}, io.Discard)
+	if err != nil || len(c.SecretKey) != 32 {
+		t.Errorf("from -secret-key-file: got %d bytes, %v", len(c.SecretKey), err)
+	}
+	// The key itself has no flag: a command line shows in every process listing.
+	if _, err := Load(env(nil), []string{"-secret-key", testKey}, io.Discard); err == nil {
+		t.Error("-secret-key: got nil error, want an unknown flag")
+	}
+}
+
+func TestFormatDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "0", time.Minute: "1m", 24 * time.Hour: "24h", 90 * time.Minute: "1h30m",
+		10 * time.Second: "10s", time.Hour + 30*time.Second: "1h0m30s", 8760 * time.Hour: "8760h",
+		1500 * time.Millisecond: "1.5s",
+	} {
+		if got := FormatDuration(d); got != want {
+			t.Errorf("FormatDuration(%v): got %q, want %q", d, got, want)
+		}
+		if back, err := time.ParseDuration(FormatDuration(d)); err != nil || back != d {
+			t.Errorf("ParseDuration(%q): got %v, %v; want %v", FormatDuration(d), back, err, d)
+		}
+	}
+}
+
+// A command reads only its scope: an invalid serve-only setting does not stop migrate, and
+// migrate offers no serve-only flag.
+func TestParse_Scope(t *testing.T) {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c, err := Parse(env(map[string]string{"GATEHOUSE_BCRYPT_COST": "4", "GATEHOUSE_DATABASE_URL": "x.db"}), fs, nil, ScopeDatabase)
+	if err != nil || c.DatabaseURL != "x.db" {
+		t.Fatalf("got %q, %v", c.DatabaseURL, err)
+	}
+	if fs.Lookup("bcrypt-cost") != nil || fs.Lookup("access-token-ttl") != nil || fs.Lookup("database-url") == nil || fs.Lookup("secret-key-file") == nil {
+		t.Error("ScopeDatabase: got the wrong flags")
+	}
+	fs = flag.NewFlagSet("rotate-key", flag.ContinueOnError)
+	c, err = Parse(env(nil), fs, []string{"-access-token-ttl", "1h"}, ScopeSigningKeys)
+	if err != nil || c.AccessTokenTTL != time.Hour || fs.Lookup("addr") != nil {
+		t.Errorf("ScopeSigningKeys: got %v, %v", c.AccessTokenTTL, err)
 	}
 }
 
@@ -95,7 +195,11 @@ func TestREADME_ListsEverySetting(t *testing.T) {
 		if s.def == "" {
 			def = "(none)"
 		}
-		row := "| `" + s.env + "` | `-" + s.flag + "` | " + def + " |"
+		flag := "`-" + s.flag + "`"
+		if s.flag == "" {
+			flag = "—"
+		}
+		row := "| `" + s.env + "` | " + flag + " | " + def + " |"
 		if !strings.Contains(readme, row) {
 			t.Errorf("README lacks the row starting %q", row)
 		}

@@ -12,7 +12,7 @@ import (
 // ListSigningKeys returns every stored key, newest first.
 func (s *Store) ListSigningKeys(ctx context.Context) ([]token.SigningKey, error) {
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT id, seed, created_at, retired_at FROM signing_keys
+		SELECT id, seed, seed_sealed, created_at, retired_at FROM signing_keys
 		ORDER BY created_at DESC, id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("list signing keys: %w", err)
@@ -21,9 +21,17 @@ func (s *Store) ListSigningKeys(ctx context.Context) ([]token.SigningKey, error)
 	keys := []token.SigningKey{}
 	for rows.Next() {
 		var k token.SigningKey
-		err := rows.Scan(&k.ID, &k.Seed, timeScan{&k.CreatedAt}, nullTimeScan{&k.RetiredAt})
+		var stored []byte
+		var sealed bool
+		err := rows.Scan(&k.ID, &stored, &sealed, timeScan{&k.CreatedAt}, nullTimeScan{&k.RetiredAt})
 		if err != nil {
 			return nil, fmt.Errorf("list signing keys: %w", err)
+		}
+		if !sealed {
+			return nil, fmt.Errorf("list signing keys: key %s is not sealed yet (SealSecrets seals it)", k.ID)
+		}
+		if k.Seed, err = s.secrets.Open(stored, seedColumn.additionalData(k.ID)); err != nil {
+			return nil, fmt.Errorf("list signing keys: open the seed of key %s: %w", k.ID, err)
 		}
 		keys = append(keys, k)
 	}
@@ -39,8 +47,13 @@ func (s *Store) ListSigningKeys(ctx context.Context) ([]token.SigningKey, error)
 // lock on the table that only another CreateSigningKey (or a delete) waits for, so two
 // inserts cannot miss each other and both stay unretired; SQLite runs write transactions one
 // at a time.
+// The seed is stored sealed under the store's secret keyring, bound to the key's id.
 func (s *Store) CreateSigningKey(ctx context.Context, k token.SigningKey) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	sealed, err := s.secrets.Seal(k.Seed, seedColumn.additionalData(k.ID))
+	if err != nil {
+		return fmt.Errorf("create signing key %s: %w", k.ID, err)
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if s.dialect == DialectPostgres {
 			if _, err := tx.ExecContext(ctx, `LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 				return err
@@ -66,8 +79,8 @@ func (s *Store) CreateSigningKey(ctx context.Context, k token.SigningKey) error 
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `
-			INSERT INTO signing_keys (id, seed, created_at, retired_at) VALUES ($1, $2, $3, $4)`,
-			k.ID, k.Seed, timeValue{k.CreatedAt}, nullTimeValue{retiredAt})
+			INSERT INTO signing_keys (id, seed, seed_sealed, created_at, retired_at) VALUES ($1, $2, true, $3, $4)`,
+			k.ID, sealed, timeValue{k.CreatedAt}, nullTimeValue{retiredAt})
 		return err
 	})
 	// The error names the key by its public id only; the seed is never part of it.

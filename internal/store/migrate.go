@@ -64,11 +64,19 @@ func migrations(dialect string) ([]migration, error) {
 // instances at once: PostgreSQL serialises them with an advisory lock, SQLite with the write
 // lock its immediate transactions take.
 func (s *Store) Migrate(ctx context.Context) error {
+	return s.migrateTo(ctx, int(^uint(0)>>1))
+}
+
+// migrateTo applies the migrations up to and including version last.
+func (s *Store) migrateTo(ctx context.Context, last int) error {
 	ms, err := migrations(s.dialect)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	for _, m := range ms {
+		if m.version > last {
+			break
+		}
 		if err := s.inTx(ctx, func(tx *sql.Tx) error { return s.apply(ctx, tx, m) }); err != nil {
 			return fmt.Errorf("migrate %s: %w", m.name, err)
 		}

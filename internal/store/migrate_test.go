@@ -58,11 +58,11 @@ func TestMigrate(t *testing.T) {
 }
 
 // latest is the newest migration's version.
-const latest = 2
+const latest = 4
 
 func open(t *testing.T, url string) *store.Store {
 	t.Helper()
-	s, err := store.Open(t.Context(), url)
+	s, err := store.Open(t.Context(), url, storetest.Secrets())
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

@@ -1,6 +1,8 @@
 // Package store is Gatehouse's only SQL: it keeps auth's users, sessions and email accounts and
 // token's signing keys in SQLite (the default) or PostgreSQL. It knows the schema, not the
-// rules: expiry, reuse detection and validation are decided by its callers.
+// rules: expiry, reuse detection and validation are decided by its callers. The secrets it keeps
+// (signing-key seeds) are sealed with internal/secret under a keyring it is given and that is
+// never stored, so a copy of the database yields none of them.
 package store
 
 import (
@@ -21,6 +23,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/secret"
 	"github.com/gatehouse/gatehouse/internal/token"
 )
 
@@ -39,17 +42,25 @@ var (
 type Store struct {
 	db      *sql.DB
 	dialect string
+	// secrets seals the columns sealedColumns lists; the key is never stored in the database.
+	secrets *secret.Keyring
 }
 
 // Open connects to databaseURL and checks that the database answers. A postgres:// or
 // postgresql:// URL selects PostgreSQL; anything else is a SQLite file, given as a plain path or
-// a file: URI, whose parent directory is created if missing. Open does not migrate: call
-// Migrate before use.
-func Open(ctx context.Context, databaseURL string) (*Store, error) {
+// a file: URI, whose directory must exist: Open never creates directories, so a mistyped path
+// fails here instead of quietly starting an empty database elsewhere. secrets seals the secrets
+// the store keeps (signing-key seeds). Open does not migrate: call Migrate, then SealSecrets,
+// before use.
+func Open(ctx context.Context, databaseURL string, secrets *secret.Keyring) (*Store, error) {
+	if secrets == nil {
+		return nil, errors.New("open database: no secret keyring")
+	}
 	s, err := open(databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	s.secrets = secrets
 	if err := s.db.PingContext(ctx); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
@@ -58,7 +69,7 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 }
 
 func open(databaseURL string) (*Store, error) {
-	if strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://") {
+	if isPostgres(databaseURL) {
 		db, err := sql.Open("pgx", databaseURL)
 		if err != nil {
 			return nil, err
@@ -72,8 +83,8 @@ func open(databaseURL string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
+	if dir := filepath.Dir(path); !isDir(dir) {
+		return nil, fmt.Errorf("the directory %s of the SQLite database does not exist (create it, or fix the path)", dir)
 	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -85,6 +96,25 @@ func open(databaseURL string) (*Store, error) {
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
 	return &Store{db: db, dialect: DialectSQLite}, nil
+}
+
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
+}
+
+// SQLitePath returns the file a SQLite databaseURL names (a plain path or a file: URI), or
+// false for a PostgreSQL URL.
+func SQLitePath(databaseURL string) (string, bool) {
+	if isPostgres(databaseURL) {
+		return "", false
+	}
+	path, _, _ := sqliteDSN(databaseURL) // "" if malformed; Open then says why
+	return path, true
+}
+
+func isPostgres(databaseURL string) bool {
+	return strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://")
 }
 
 // sqlitePragmas are set on every SQLite connection. foreign_keys is per connection and off by

@@ -3,6 +3,7 @@ package store_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/gatehouse/gatehouse/internal/store"
@@ -14,9 +15,9 @@ func TestStore(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
-	t.Run("SQLiteCreatesDirectory", func(t *testing.T) {
-		path := filepath.Join(t.TempDir(), "a", "b", "gatehouse.db")
-		s, err := store.Open(t.Context(), path)
+	t.Run("SQLite", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "gatehouse.db")
+		s, err := store.Open(t.Context(), path, storetest.Secrets())
 		if err != nil {
 			t.Fatalf("Open: got %v, want nil", err)
 		}
@@ -28,9 +29,26 @@ func TestOpen(t *testing.T) {
 			t.Errorf("database file: got %v, want it to exist", err)
 		}
 	})
+	t.Run("SQLiteMissingDirectory", func(t *testing.T) {
+		// A mistyped path must fail, not quietly start an empty database in a new directory.
+		dir := filepath.Join(t.TempDir(), "nonexistent", "dir")
+		for _, url := range []string{filepath.Join(dir, "x.db"), "file:" + filepath.Join(dir, "x.db") + "?cache=private"} {
+			s, err := store.Open(t.Context(), url, storetest.Secrets())
+			if err == nil {
+				s.Close()
+				t.Fatalf("Open(%q): got nil error, want one", url)
+			}
+			if !strings.Contains(err.Error(), dir+" of the SQLite database does not exist") {
+				t.Errorf("Open(%q): got %q, want it to name the missing directory", url, err)
+			}
+			if _, err := os.Stat(filepath.Dir(dir)); !os.IsNotExist(err) {
+				t.Fatalf("Open created %s (stat: %v)", filepath.Dir(dir), err)
+			}
+		}
+	})
 	t.Run("SQLiteOddPath", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "odd ?#% name.db")
-		s, err := store.Open(t.Context(), path)
+		s, err := store.Open(t.Context(), path, storetest.Secrets())
 		if err != nil {
 			t.Fatalf("Open: got %v, want nil", err)
 		}
@@ -44,7 +62,7 @@ func TestOpen(t *testing.T) {
 	})
 	t.Run("SQLiteFileURI", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "gatehouse.db")
-		s, err := store.Open(t.Context(), "file:"+path+"?cache=private")
+		s, err := store.Open(t.Context(), "file:"+path+"?cache=private", storetest.Secrets())
 		if err != nil {
 			t.Fatalf("Open: got %v, want nil", err)
 		}
@@ -57,7 +75,7 @@ func TestOpen(t *testing.T) {
 		}
 	})
 	t.Run("PostgresDialect", func(t *testing.T) {
-		s, err := store.Open(t.Context(), storetest.PostgresURL(t))
+		s, err := store.Open(t.Context(), storetest.PostgresURL(t), storetest.Secrets())
 		if err != nil {
 			t.Fatalf("Open: got %v, want nil", err)
 		}
@@ -67,7 +85,7 @@ func TestOpen(t *testing.T) {
 		}
 	})
 	t.Run("PostgresUnreachable", func(t *testing.T) {
-		s, err := store.Open(t.Context(), "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
+		s, err := store.Open(t.Context(), "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", storetest.Secrets())
 		if err == nil {
 			s.Close()
 			t.Fatal("Open: got nil error, want one")

@@ -72,7 +72,8 @@ func (i *Issuer) Issue(userID, sessionID uuid.UUID, now time.Time) (string, erro
 }
 
 // Verify checks s and returns its claims, or ErrInvalid. Only EdDSA is accepted, so neither
-// "none" nor an HMAC token keyed with our public key can pass.
+// "none" nor an HMAC token keyed with our public key can pass. Each part must be canonical
+// base64url: a token has one spelling, not the sixteen a lenient decoder accepts.
 func (i *Issuer) Verify(ctx context.Context, s string, now time.Time) (Claims, error) {
 	var c jwtClaims
 	_, err := jwt.ParseWithClaims(s, &c, func(t *jwt.Token) (any, error) {
@@ -84,6 +85,7 @@ func (i *Issuer) Verify(ctx context.Context, s string, now time.Time) (Claims, e
 		return pub, nil
 	},
 		jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
+		jwt.WithStrictDecoding(),
 		jwt.WithIssuer(i.issuer),
 		jwt.WithAudience(i.audience),
 		jwt.WithExpirationRequired(),

@@ -19,7 +19,7 @@ const (
 	// reloadAfterMiss bounds how often a token naming an unknown kid makes the keyring read
 	// the store, so a flood of forged kids cannot turn into a flood of queries.
 	reloadAfterMiss = 10 * time.Second
-	// ReloadInterval is how often Run rereads the keys, to learn of other instances' rotations.
+	// ReloadInterval is how often Refresh should run to reread the keys, to learn of other instances' rotations.
 	ReloadInterval = time.Minute
 	// JWKSMaxAge is how long others may cache the JWKS (its Cache-Control max-age).
 	JWKSMaxAge = 5 * time.Minute
@@ -109,27 +109,19 @@ func (k *Keyring) Rotate(ctx context.Context) (SigningKey, error) {
 	return key, k.Reload(ctx)
 }
 
-// Run keeps the keyring fresh until ctx ends: it reloads every interval and rotates once the
-// signing key is older than rotateEvery (0 never rotates). Errors are passed to report.
-func (k *Keyring) Run(ctx context.Context, interval, rotateEvery time.Duration, report func(error)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if err := k.Reload(ctx); err != nil {
-			report(err)
-			continue
-		}
-		if newest := k.newest(); rotateEvery > 0 && newest != nil && k.now().Sub(newest.CreatedAt) >= rotateEvery {
-			if _, err := k.Rotate(ctx); err != nil {
-				report(err)
-			}
+// Refresh is the keyring's background work, for a job that runs every ReloadInterval: it
+// rereads the keys, to learn of other instances' rotations, and rotates once the signing key is
+// older than rotateEvery (0 never rotates).
+func (k *Keyring) Refresh(ctx context.Context, rotateEvery time.Duration) error {
+	if err := k.Reload(ctx); err != nil {
+		return err
+	}
+	if newest := k.newest(); rotateEvery > 0 && newest != nil && k.now().Sub(newest.CreatedAt) >= rotateEvery {
+		if _, err := k.Rotate(ctx); err != nil {
+			return err
 		}
 	}
+	return nil
 }
 
 func (k *Keyring) newest() *SigningKey {

@@ -17,6 +17,9 @@ const (
 	SaltBytes = 32
 )
 
+// strict decodes base64url without padding and refuses non-canonical spellings.
+var strict = base64.RawURLEncoding.Strict()
+
 // ErrMalformedRefresh is returned by ParseRefresh for a string that is not a refresh token.
 var ErrMalformedRefresh = errors.New("malformed refresh token")
 
@@ -49,7 +52,9 @@ func NewSalt() ([]byte, error) {
 }
 
 // ParseRefresh splits a presented token. It returns ErrMalformedRefresh for anything else,
-// including a token with stray characters that a lenient decoder would skip (line breaks).
+// including a token with stray characters that a lenient decoder would skip (line breaks) and
+// a non-canonical spelling (the last character's unused bits set): every token has exactly one
+// spelling, so whatever matches tokens by their text (logs, deny lists) cannot miss a variant.
 func ParseRefresh(s string) (Refresh, error) {
 	if strings.IndexFunc(s, func(r rune) bool { return !isB64URL(r) && r != '.' }) >= 0 {
 		return Refresh{}, ErrMalformedRefresh
@@ -58,11 +63,11 @@ func ParseRefresh(s string) (Refresh, error) {
 	if !ok || len(sel) != base64.RawURLEncoding.EncodedLen(selectorBytes) {
 		return Refresh{}, ErrMalformedRefresh
 	}
-	v, err := base64.RawURLEncoding.DecodeString(ver)
+	v, err := strict.DecodeString(ver)
 	if err != nil || len(v) != verifierBytes {
 		return Refresh{}, ErrMalformedRefresh
 	}
-	if _, err := base64.RawURLEncoding.DecodeString(sel); err != nil {
+	if _, err := strict.DecodeString(sel); err != nil {
 		return Refresh{}, ErrMalformedRefresh
 	}
 	return Refresh{Selector: sel, verifier: v}, nil

@@ -334,3 +334,39 @@ func BenchmarkIssuer(b *testing.B) {
 		}
 	})
 }
+
+func TestKeyring_Refresh(t *testing.T) {
+	c := &clock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
+	store := &memKeys{}
+	ring, err := NewKeyring(t.Context(), store, 15*time.Minute, c.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := ring.newest().ID
+	c.advance(time.Hour)
+	if err := ring.Refresh(t.Context(), 2*time.Hour); err != nil || ring.newest().ID != first {
+		t.Fatalf("Refresh before the key is due: got %v, newest %s; want %s kept", err, ring.newest().ID, first)
+	}
+	c.advance(time.Hour)
+	if err := ring.Refresh(t.Context(), 2*time.Hour); err != nil || ring.newest().ID == first {
+		t.Fatalf("Refresh once the key is due: got %v, want a new key", err)
+	}
+	second := ring.newest().ID
+	c.advance(100 * time.Hour)
+	if err := ring.Refresh(t.Context(), 0); err != nil || ring.newest().ID != second {
+		t.Fatalf("Refresh with rotation off: got %v, want no new key", err)
+	}
+
+	// A key another instance made is picked up.
+	other, err := NewKeyring(t.Context(), store, 15*time.Minute, c.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	made, err := other.Rotate(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ring.Refresh(t.Context(), 0); err != nil || ring.newest().ID != made.ID {
+		t.Fatalf("Refresh after another instance rotated: got %v, newest %s; want %s", err, ring.newest().ID, made.ID)
+	}
+}

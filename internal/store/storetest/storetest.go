@@ -14,8 +14,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatehouse/gatehouse/internal/secret"
 	"github.com/gatehouse/gatehouse/internal/store"
 )
+
+// secrets is the keyring of every store the package opens: one per test process, so stores
+// opened on the same database agree.
+var secrets = func() *secret.Keyring {
+	key, err := secret.NewKey()
+	if err != nil {
+		panic(err)
+	}
+	r, err := secret.NewKeyring(key)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}()
+
+// Secrets returns the keyring the package's stores seal with, for tests that open a store on
+// the same database themselves.
+func Secrets() *secret.Keyring { return secrets }
 
 // Each runs f as the subtests "sqlite" and "postgres", each with a fresh migrated store. The
 // postgres subtest follows OpenPostgres's rule: skipped without TEST_DATABASE_URL, failed
@@ -110,10 +129,10 @@ func postgresBase(t testing.TB) string {
 	return base
 }
 
-// open opens and migrates databaseURL, closing the store when the test ends.
+// open opens, migrates and seals databaseURL, closing the store when the test ends.
 func open(t testing.TB, databaseURL string) *store.Store {
 	t.Helper()
-	s, err := store.Open(t.Context(), databaseURL)
+	s, err := store.Open(t.Context(), databaseURL, secrets)
 	if err != nil {
 		t.Fatalf("store.Open: %v", err)
 	}
@@ -124,6 +143,9 @@ func open(t testing.TB, databaseURL string) *store.Store {
 	})
 	if err := s.Migrate(t.Context()); err != nil {
 		t.Fatalf("Migrate: %v", err)
+	}
+	if err := s.SealSecrets(t.Context()); err != nil {
+		t.Fatalf("SealSecrets: %v", err)
 	}
 	return s
 }
