@@ -49,7 +49,7 @@ func TestREADME_CurlWalkthrough(t *testing.T) {
 		"GATEHOUSE_DATABASE_URL": filepath.Join(t.TempDir(), "gatehouse.db"),
 		"GATEHOUSE_BCRYPT_COST":  "10",
 	})
-	script = strings.ReplaceAll(script, "http://localhost:8000", base)
+	script = strings.ReplaceAll(script, "http://localhost:8000", base.url)
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
