@@ -40,8 +40,6 @@ var (
 	ErrUserNotFound         = &Error{Code: "user_not_found", Message: "User not found"}
 	ErrSessionNotFound      = &Error{Code: "session_not_found", Message: "Session not found"}
 	ErrRefreshTokenNotFound = &Error{Code: "refresh_token_not_found", Message: "Refresh token not found"}
-	ErrEmailAccountNotFound = &Error{Code: "email_account_not_found", Message: "Email account not found"}
-	ErrEmailAccountExists   = &Error{Code: "email_account_exists", Message: "This email account is already connected"}
 	// ErrCredentialsChanged is the store's answer when a password hash changed under a
 	// conditional write; the service turns it into the failure its caller should see.
 	ErrCredentialsChanged = &Error{Code: "credentials_changed", Message: "The password changed meanwhile"}

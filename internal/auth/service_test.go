@@ -393,9 +393,6 @@ func TestService_NoSecretsInLogs(t *testing.T) {
 	if _, err := e.svc.UpdateProfile(ctx, p, auth.ProfileInput{FirstName: "Augusta", LastName: "King"}); err != nil {
 		t.Fatalf("UpdateProfile: %v", err)
 	}
-	if _, err := e.svc.AddEmailAccount(ctx, p, auth.EmailAccountInput{EmailAddress: "ada@work.example", Provider: auth.ProviderIMAP}); err != nil {
-		t.Fatalf("AddEmailAccount: %v", err)
-	}
 	if _, err := e.svc.RevokeOtherSessions(ctx, p); err != nil {
 		t.Fatalf("RevokeOtherSessions: %v", err)
 	}

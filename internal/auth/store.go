@@ -12,7 +12,6 @@ import (
 type Store interface {
 	UserStore
 	SessionStore
-	EmailAccountStore
 	// Ping returns nil when the database answers.
 	Ping(ctx context.Context) error
 }
@@ -37,8 +36,9 @@ type UserStore interface {
 	// ChangePassword saves a new password hash and, in the same transaction, deletes every
 	// session of the user but keepSession. It returns ErrUserNotFound if the user is gone.
 	ChangePassword(ctx context.Context, userID uuid.UUID, hash string, now time.Time, keepSession uuid.UUID) error
-	// DeleteUser deletes the user; sessions, refresh tokens and email accounts go with it by
-	// ON DELETE CASCADE. It returns ErrUserNotFound if there is no such user.
+	// DeleteUser deletes the user; sessions, refresh tokens and whatever other domains keep
+	// of the user (connected mailboxes) go with it by ON DELETE CASCADE. It returns
+	// ErrUserNotFound if there is no such user.
 	DeleteUser(ctx context.Context, id uuid.UUID) error
 }
 
@@ -71,22 +71,4 @@ type SessionStore interface {
 	// DeleteExpired deletes sessions that expired before now, and refresh tokens (rotated
 	// ones included) that expired before now, and returns how many sessions it deleted.
 	DeleteExpired(ctx context.Context, now time.Time) (int, error)
-}
-
-// EmailAccountStore keeps the email accounts users connect. Every method is scoped to one
-// user: another user's account is reported as ErrEmailAccountNotFound.
-type EmailAccountStore interface {
-	// ListEmailAccounts returns the user's accounts, oldest first.
-	ListEmailAccounts(ctx context.Context, userID uuid.UUID) ([]EmailAccount, error)
-	// CreateEmailAccount inserts a. It returns ErrEmailAccountExists if the user has already
-	// connected a.EmailAddress (decided by a unique index), and ErrUserNotFound if the user is
-	// gone.
-	CreateEmailAccount(ctx context.Context, a *EmailAccount) error
-	// FindEmailAccount returns ErrEmailAccountNotFound if the user has no such account.
-	FindEmailAccount(ctx context.Context, userID, id uuid.UUID) (*EmailAccount, error)
-	// UpdateEmailAccount saves a.DisplayName and a.UpdatedAt. It returns
-	// ErrEmailAccountNotFound if a.UserID has no account a.ID.
-	UpdateEmailAccount(ctx context.Context, a *EmailAccount) error
-	// DeleteEmailAccount returns ErrEmailAccountNotFound if the user has no such account.
-	DeleteEmailAccount(ctx context.Context, userID, id uuid.UUID) error
 }

@@ -89,8 +89,8 @@ type DeleteAccountInput struct {
 	Password string `json:"password" format:"password"`
 }
 
-// DeleteAccount deletes p's user and everything theirs (sessions, email accounts); the email
-// is free to register again. It returns ErrIncorrectPassword if the password is wrong.
+// DeleteAccount deletes p's user and everything theirs (sessions, and what other domains keep
+// of them, such as connected mailboxes); the email is free to register again. It returns ErrIncorrectPassword if the password is wrong.
 func (s *Service) DeleteAccount(ctx context.Context, p Principal, in DeleteAccountInput) error {
 	if _, err := s.confirmPassword(ctx, p, in.Password); err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/store"
 	"github.com/gatehouse/gatehouse/internal/token"
@@ -83,7 +84,7 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 	}
 	h := httpapi.NewServer(svc, keys, httpapi.Options{
 		Logger: log, SecureCookies: true, RefreshTTL: 720 * time.Hour, Web: web, Version: "test",
-		AllowedOrigins: opt.origins,
+		AllowedOrigins: opt.origins, Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/store"
 )
 
@@ -205,7 +206,7 @@ func testDeleteUser(t *testing.T, s *store.Store) {
 		wantErr(t, "FindUserByID", errOnly(s.FindUserByID(ctx, u.ID)), auth.ErrUserNotFound)
 		wantErr(t, "FindSession", errOnly(s.FindSession(ctx, sess.ID)), auth.ErrSessionNotFound)
 		wantErr(t, "FindRefreshToken", errOnly(s.FindRefreshToken(ctx, tok.Selector)), auth.ErrRefreshTokenNotFound)
-		wantErr(t, "FindEmailAccount", errOnly(s.FindEmailAccount(ctx, u.ID, acct.ID)), auth.ErrEmailAccountNotFound)
+		wantErr(t, "FindEmailAccount", errOnly(s.FindEmailAccount(ctx, u.ID, acct.ID)), mailbox.ErrEmailAccountNotFound)
 		must(t, "FindSession(other user's)", errOnly(s.FindSession(ctx, otherSess.ID)))
 		must(t, "FindRefreshToken(other user's)", errOnly(s.FindRefreshToken(ctx, otherTok.Selector)))
 		must(t, "FindEmailAccount(other user's)", errOnly(s.FindEmailAccount(ctx, other.ID, otherAcct.ID)))
