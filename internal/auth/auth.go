@@ -18,8 +18,19 @@ type User struct {
 	FirstName    string
 	LastName     string
 	PasswordHash string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// SecurityStamp is the user's credential version: an opaque value the store makes anew
+	// at every credential change (a password change; later a reset or an email change) and
+	// at no other write, not even when a sign-in rehashes the same password. A write that
+	// must not land after such a change (a new session, a second password change) names the
+	// stamp read with the credential it verified, and the store refuses it with
+	// ErrCredentialsChanged if the stamp moved meanwhile. It guards passkeys, MFA and resets
+	// as well as passwords, since it needs no hash to compare. It is random rather than a
+	// counter so that it never repeats, not even in a database restored from a backup, and
+	// tells nothing (such as how often a password changed) if a later feature binds a token
+	// to it.
+	SecurityStamp string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // Session is one signed-in device. It lives as long as its newest refresh token; revoking a

@@ -65,19 +65,24 @@ func (in ChangePasswordInput) Validate() error {
 
 // ChangePassword sets a new password and signs out every other device, since whoever knew
 // the old password may be signed in there. It returns ErrIncorrectPassword if the current
-// password is wrong.
+// password is wrong, and ErrCredentialsChanged, having changed nothing, if another password
+// change landed after this one verified the current password.
 func (s *Service) ChangePassword(ctx context.Context, p Principal, in ChangePasswordInput) error {
 	if err := in.Validate(); err != nil {
 		return err
 	}
-	if _, err := s.confirmPassword(ctx, p, in.CurrentPassword); err != nil {
+	u, err := s.confirmPassword(ctx, p, in.CurrentPassword)
+	if err != nil {
 		return err
 	}
 	hash, err := s.hash(ctx, in.NewPassword)
 	if err != nil {
 		return err
 	}
-	if err := s.store.ChangePassword(ctx, p.UserID, hash, s.now(), p.SessionID); err != nil {
+	// Conditional on the stamp read with the password just verified: of two changes that
+	// verified the same current password, one wins and the other is told it lost, rather than
+	// both hearing success while only one new password works.
+	if err := s.store.ChangePassword(ctx, p.UserID, u.SecurityStamp, hash, s.now(), p.SessionID); err != nil {
 		return fmt.Errorf("set new password: %w", err)
 	}
 	s.log.InfoContext(ctx, "password changed; other sessions revoked", "user_id", p.UserID)

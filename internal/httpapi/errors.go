@@ -42,6 +42,8 @@ var statusOf = map[string]int{
 	auth.ErrUserNotFound.Code:         http.StatusNotFound,
 	auth.ErrSessionNotFound.Code:      http.StatusNotFound,
 	auth.ErrRefreshTokenNotFound.Code: http.StatusNotFound,
+	// 409: the request lost a race to another credential change; nothing was changed.
+	auth.ErrCredentialsChanged.Code: http.StatusConflict,
 
 	mailbox.ErrEmailAccountNotFound.Code: http.StatusNotFound,
 	mailbox.ErrEmailAccountExists.Code:   http.StatusBadRequest,

@@ -24,20 +24,20 @@ const raceRounds = 50
 func testRotateWhileRevoking(t *testing.T, s *store.Store) {
 	revocations := []struct {
 		name   string
-		revoke func(userID, sessionID uuid.UUID) error
+		revoke func(u *auth.User, sessionID uuid.UUID) error
 	}{
-		{"DeleteSession", func(userID, sessionID uuid.UUID) error {
-			return s.DeleteSession(t.Context(), userID, sessionID)
+		{"DeleteSession", func(u *auth.User, sessionID uuid.UUID) error {
+			return s.DeleteSession(t.Context(), u.ID, sessionID)
 		}},
-		{"DeleteOtherSessions", func(userID, _ uuid.UUID) error {
-			_, err := s.DeleteOtherSessions(t.Context(), userID, uuid.New())
+		{"DeleteOtherSessions", func(u *auth.User, _ uuid.UUID) error {
+			_, err := s.DeleteOtherSessions(t.Context(), u.ID, uuid.New())
 			return err
 		}},
-		{"ChangePassword", func(userID, _ uuid.UUID) error {
-			return s.ChangePassword(t.Context(), userID, "new-hash", t0, uuid.New())
+		{"ChangePassword", func(u *auth.User, _ uuid.UUID) error {
+			return s.ChangePassword(t.Context(), u.ID, u.SecurityStamp, "new-hash", t0, uuid.New())
 		}},
-		{"DeleteUser", func(userID, _ uuid.UUID) error {
-			return s.DeleteUser(t.Context(), userID)
+		{"DeleteUser", func(u *auth.User, _ uuid.UUID) error {
+			return s.DeleteUser(t.Context(), u.ID)
 		}},
 	}
 	for _, r := range revocations {
@@ -58,7 +58,7 @@ func testRotateWhileRevoking(t *testing.T, s *store.Store) {
 				})
 				wg.Go(func() {
 					<-start
-					revokeErr = r.revoke(u.ID, sess.ID)
+					revokeErr = r.revoke(u, sess.ID)
 				})
 				close(start)
 				wg.Wait()
@@ -75,9 +75,9 @@ func testRotateWhileRevoking(t *testing.T, s *store.Store) {
 	}
 }
 
-// testSignInWhilePasswordChanges races CreateSession, conditional on the hash a sign-in
-// checked, against ChangePassword. Whichever commits first, the session must not survive:
-// either CreateSession finds the hash changed, or ChangePassword deletes the session with the
+// testSignInWhilePasswordChanges races CreateSession, conditional on the security stamp a
+// sign-in read, against ChangePassword. Whichever commits first, the session must not survive:
+// either CreateSession finds the stamp changed, or ChangePassword deletes the session with the
 // user's others.
 func testSignInWhilePasswordChanges(t *testing.T, s *store.Store) {
 	for i := range raceRounds {
@@ -90,11 +90,11 @@ func testSignInWhilePasswordChanges(t *testing.T, s *store.Store) {
 		)
 		wg.Go(func() {
 			<-start
-			createErr = s.CreateSession(t.Context(), sess, newToken(t, sess.ID, sess.ExpiresAt), userHash)
+			createErr = s.CreateSession(t.Context(), sess, newToken(t, sess.ID, sess.ExpiresAt), u.SecurityStamp)
 		})
 		wg.Go(func() {
 			<-start
-			changeErr = s.ChangePassword(t.Context(), u.ID, "new-hash", t0, uuid.New())
+			changeErr = s.ChangePassword(t.Context(), u.ID, u.SecurityStamp, "new-hash", t0, uuid.New())
 		})
 		close(start)
 		wg.Wait()
