@@ -55,6 +55,7 @@ type apiOptions struct {
 	grace   time.Duration
 	web     fstest.MapFS
 	origins []string
+	hasher  auth.Hasher // nil: bcrypt at testCost
 }
 
 func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
@@ -66,9 +67,11 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hasher, err := password.NewBcrypt(testCost)
-	if err != nil {
-		t.Fatal(err)
+	var hasher auth.Hasher = opt.hasher
+	if hasher == nil {
+		if hasher, err = password.NewBcrypt(testCost); err != nil {
+			t.Fatal(err)
+		}
 	}
 	svc, err := auth.NewService(auth.Options{
 		Store: st, Hasher: hasher, Logger: log,

@@ -106,3 +106,54 @@ func testSignInWhilePasswordChanges(t *testing.T, s *store.Store) {
 		wantErr(t, fmt.Sprintf("round %d: FindSession (CreateSession returned %v)", i, createErr), err, auth.ErrSessionNotFound)
 	}
 }
+
+// testConcurrentPasswordChanges races n ChangePassword calls from the same security stamp,
+// each keeping a session of its own, as n devices that all verified the current password would
+// send them. Exactly one must succeed and the others get ErrCredentialsChanged: the stored hash
+// is the winner's, and only the winner's session is left.
+func testConcurrentPasswordChanges(t *testing.T, s *store.Store) {
+	const n = 6
+	for i := range raceRounds {
+		u := newUser(t, s, fmt.Sprintf("changes-%d@example.com", i))
+		keep := make([]uuid.UUID, n)
+		for j := range keep {
+			sess, _ := newSession(t, s, u.ID, t0, t0.Add(time.Hour))
+			keep[j] = sess.ID
+		}
+		var (
+			errs  = make([]error, n)
+			start = make(chan struct{})
+			wg    sync.WaitGroup
+		)
+		for j := range n {
+			wg.Go(func() {
+				<-start
+				errs[j] = s.ChangePassword(t.Context(), u.ID, u.SecurityStamp, fmt.Sprint("hash-", j), t0, keep[j])
+			})
+		}
+		close(start)
+		wg.Wait()
+		won := -1
+		for j, err := range errs {
+			switch {
+			case err == nil && won < 0:
+				won = j
+			case err == nil:
+				t.Fatalf("round %d: ChangePassword %d and %d: both got nil, want exactly one to succeed", i, won, j)
+			case !errors.Is(err, auth.ErrCredentialsChanged):
+				t.Fatalf("round %d: ChangePassword %d: got %v, want nil or ErrCredentialsChanged", i, j, err)
+			}
+		}
+		if won < 0 {
+			t.Fatalf("round %d: every ChangePassword failed (%v), want one to succeed", i, errs)
+		}
+		got, err := s.FindUserByID(t.Context(), u.ID)
+		must(t, "FindUserByID", err)
+		if want := fmt.Sprint("hash-", won); got.PasswordHash != want {
+			t.Fatalf("round %d: hash: got %q, want the winner's %q", i, got.PasswordHash, want)
+		}
+		sessions, err := s.ListSessions(t.Context(), u.ID, t0)
+		must(t, "ListSessions", err)
+		wantEqual(t, fmt.Sprintf("round %d: sessions left", i), sessionIDs(sessions), []uuid.UUID{keep[won]})
+	}
+}

@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"RotateRefreshToken", testRotateRefreshToken},
 		{"RotateWhileRevoking", testRotateWhileRevoking},
 		{"SignInWhilePasswordChanges", testSignInWhilePasswordChanges},
+		{"ConcurrentPasswordChanges", testConcurrentPasswordChanges},
 		{"EmailAccount", testEmailAccount},
 		{"ListSigningKeys", testListSigningKeys},
 		{"CreateSigningKey", testCreateSigningKey},
