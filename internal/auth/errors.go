@@ -41,9 +41,10 @@ var (
 	ErrSessionNotFound      = &Error{Code: "session_not_found", Message: "Session not found"}
 	ErrRefreshTokenNotFound = &Error{Code: "refresh_token_not_found", Message: "Refresh token not found"}
 	// ErrCredentialsChanged says a credential change (another password change) landed after
-	// the request verified the user's credential, so what it asked was not done: its current
-	// password is no longer current. A sign-in reports it as ErrInvalidCredentials instead.
-	ErrCredentialsChanged = &Error{Code: "credentials_changed", Message: "Your password was changed meanwhile by another request, so this change was not made"}
+	// the request verified the user's password, so what it asked (a password change, an
+	// account deletion) was not done: the password it gave is no longer current. A sign-in
+	// reports it as ErrInvalidCredentials instead.
+	ErrCredentialsChanged = &Error{Code: "credentials_changed", Message: "Your password was changed meanwhile by another request; nothing was changed"}
 )
 
 // Invalid returns a validation error listing fields.

@@ -164,3 +164,31 @@ func TestService_ChangePassword_RacesRehash(t *testing.T) {
 		e.wantNotAuthenticated(t, other.AccessToken)
 	})
 }
+
+// An account deletion confirmed with the password just before a password change lands deletes
+// nothing: the change signed out whoever knew the old password, and their deletion must not
+// outlive it.
+func TestService_DeleteAccount_RacesPasswordChange(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, open func(*testing.T) *store.Store) {
+		g := newGatedHasher(t, 4)
+		e := newService(t, withStore(open(t)), func(o *auth.Options) { o.Hasher = g })
+		owner := e.signUp(t)
+		intruder := e.login(t, testEmail, testPassword)
+
+		g.armVerify.Store(true)
+		var deleteErr error
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			deleteErr = e.svc.DeleteAccount(t.Context(), principal(intruder), auth.DeleteAccountInput{Password: testPassword})
+		})
+		<-g.entered // the deletion read the user and is verifying the password
+		if err := e.svc.ChangePassword(t.Context(), principal(owner), auth.ChangePasswordInput{CurrentPassword: testPassword, NewPassword: "brand new password"}); err != nil {
+			t.Fatal(err)
+		}
+		close(g.release)
+		wg.Wait()
+		wantErr(t, "DeleteAccount confirmed with the old password", deleteErr, auth.ErrCredentialsChanged)
+		e.wantAuthenticated(t, owner)
+		e.login(t, testEmail, "brand new password")
+	})
+}

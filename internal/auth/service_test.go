@@ -335,7 +335,7 @@ func TestService_Authenticate(t *testing.T) {
 		t.Parallel()
 		e := newService(t)
 		tok := e.signUp(t)
-		if err := e.store.DeleteUser(t.Context(), tok.UserID); err != nil {
+		if err := e.store.DeleteUser(t.Context(), tok.UserID, mustUser(t, e, testEmail).SecurityStamp); err != nil {
 			t.Fatalf("DeleteUser: %v", err)
 		}
 		e.wantNotAuthenticated(t, tok.AccessToken)

@@ -41,10 +41,12 @@ type UserStore interface {
 	// concurrent changes from one stamp exactly one succeeds. It returns ErrCredentialsChanged,
 	// and changes nothing, if the stamp differs, ErrUserNotFound if the user is gone.
 	ChangePassword(ctx context.Context, userID uuid.UUID, stamp, hash string, now time.Time, keepSession uuid.UUID) error
-	// DeleteUser deletes the user; sessions, refresh tokens and whatever other domains keep
+	// DeleteUser deletes the user, but only if its SecurityStamp is still stamp, the one read
+	// when the deletion was confirmed; sessions, refresh tokens and whatever other domains keep
 	// of the user (connected mailboxes) go with it by ON DELETE CASCADE. It returns
-	// ErrUserNotFound if there is no such user.
-	DeleteUser(ctx context.Context, id uuid.UUID) error
+	// ErrCredentialsChanged, and deletes nothing, if the stamp differs, ErrUserNotFound if
+	// there is no such user.
+	DeleteUser(ctx context.Context, id uuid.UUID, stamp string) error
 }
 
 // SessionStore keeps sessions and their refresh tokens.

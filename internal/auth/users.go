@@ -95,12 +95,16 @@ type DeleteAccountInput struct {
 }
 
 // DeleteAccount deletes p's user and everything theirs (sessions, and what other domains keep
-// of them, such as connected mailboxes); the email is free to register again. It returns ErrIncorrectPassword if the password is wrong.
+// of them, such as connected mailboxes); the email is free to register again. It returns
+// ErrIncorrectPassword if the password is wrong, and ErrCredentialsChanged, having deleted
+// nothing, if the password changed after this request verified it: a password change signs
+// out whoever knew the old one, and a deletion they had already confirmed must not outlive it.
 func (s *Service) DeleteAccount(ctx context.Context, p Principal, in DeleteAccountInput) error {
-	if _, err := s.confirmPassword(ctx, p, in.Password); err != nil {
+	u, err := s.confirmPassword(ctx, p, in.Password)
+	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteUser(ctx, p.UserID); err != nil {
+	if err := s.store.DeleteUser(ctx, p.UserID, u.SecurityStamp); err != nil {
 		return fmt.Errorf("delete account: %w", err)
 	}
 	s.log.InfoContext(ctx, "account deleted", "user_id", p.UserID)

@@ -62,6 +62,18 @@ func (e *env) user(t *testing.T, email string) auth.Principal {
 	return auth.Principal{UserID: u.ID, SessionID: uuid.New()}
 }
 
+// deleteUser deletes p's user straight in the store or fails the test.
+func (e *env) deleteUser(t *testing.T, p auth.Principal) {
+	t.Helper()
+	u, err := e.store.FindUserByID(t.Context(), p.UserID)
+	if err == nil {
+		err = e.store.DeleteUser(t.Context(), u.ID, u.SecurityStamp)
+	}
+	if err != nil {
+		t.Fatalf("DeleteUser: %v", err)
+	}
+}
+
 // add connects address as a gmail account or fails the test.
 func (e *env) add(t *testing.T, p auth.Principal, address string) *mailbox.EmailAccount {
 	t.Helper()

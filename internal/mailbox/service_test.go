@@ -126,9 +126,7 @@ func TestService_Add(t *testing.T) {
 		t.Parallel()
 		e := newService(t)
 		p := e.user(t, "ada@example.com")
-		if err := e.store.DeleteUser(t.Context(), p.UserID); err != nil {
-			t.Fatalf("DeleteUser: %v", err)
-		}
+		e.deleteUser(t, p)
 		_, err := e.svc.Add(t.Context(), p, mailbox.EmailAccountInput{EmailAddress: "ada@work.example", Provider: mailbox.ProviderGmail})
 		wantErr(t, "Add for a deleted user", err, auth.ErrUserNotFound)
 	})
@@ -172,9 +170,7 @@ func TestService_AccountsGoWithTheUser(t *testing.T) {
 	e.add(t, p, "ada@work.example")
 	keep := e.user(t, "grace@example.com")
 	e.add(t, keep, "ada@work.example")
-	if err := e.store.DeleteUser(t.Context(), p.UserID); err != nil {
-		t.Fatalf("DeleteUser: %v", err)
-	}
+	e.deleteUser(t, p)
 	e.wantAccounts(t, p)
 	e.wantAccounts(t, keep, "ada@work.example gmail")
 }

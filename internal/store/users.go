@@ -152,11 +152,17 @@ func (s *Store) ChangePassword(ctx context.Context, userID uuid.UUID, stamp, has
 	return wrap("change password", err)
 }
 
-// DeleteUser deletes the user; sessions, refresh tokens and email accounts go with it by
-// ON DELETE CASCADE. It returns auth.ErrUserNotFound if there is no such user.
-func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
-	res, err := s.exec(ctx, `DELETE FROM users WHERE id = $1`, id)
-	return wrap("delete user", expectOne(res, err, auth.ErrUserNotFound))
+// DeleteUser deletes the user, but only if its security stamp is still stamp, the one read
+// when the deletion was confirmed (the condition is part of the DELETE, re-checked on the
+// newest row as ChangePassword's is); sessions, refresh tokens and email accounts go with it
+// by ON DELETE CASCADE. It returns auth.ErrCredentialsChanged, and deletes nothing, if the
+// stamp differs, and auth.ErrUserNotFound if there is no such user.
+func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID, stamp string) error {
+	res, err := s.exec(ctx, `DELETE FROM users WHERE id = $1 AND security_stamp = $2`, id, stamp)
+	if err := expectOne(res, err, errNoRow); err != errNoRow {
+		return wrap("delete user", err)
+	}
+	return wrap("delete user", s.credentialsError(ctx, id))
 }
 
 // expectOne returns err if the statement failed, and notFound if it changed no row.

@@ -37,7 +37,7 @@ func testRotateWhileRevoking(t *testing.T, s *store.Store) {
 			return s.ChangePassword(t.Context(), u.ID, u.SecurityStamp, "new-hash", t0, uuid.New())
 		}},
 		{"DeleteUser", func(u *auth.User, _ uuid.UUID) error {
-			return s.DeleteUser(t.Context(), u.ID)
+			return s.DeleteUser(t.Context(), u.ID, u.SecurityStamp)
 		}},
 	}
 	for _, r := range revocations {

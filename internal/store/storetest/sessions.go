@@ -51,7 +51,7 @@ func testCreateSession(t *testing.T, s *store.Store) {
 	})
 	t.Run("UserDeleted", func(t *testing.T) {
 		gone := newUser(t, s, "gone@example.com")
-		must(t, "DeleteUser", s.DeleteUser(t.Context(), gone.ID))
+		must(t, "DeleteUser", s.DeleteUser(t.Context(), gone.ID, gone.SecurityStamp))
 		sess := &auth.Session{ID: uuid.New(), UserID: gone.ID, CreatedAt: t0, LastUsedAt: t0, ExpiresAt: t0}
 		wantErr(t, "CreateSession", s.CreateSession(t.Context(), sess, newToken(t, sess.ID, t0), gone.SecurityStamp), auth.ErrUserNotFound)
 	})

@@ -222,7 +222,7 @@ func testDeleteUser(t *testing.T, s *store.Store) {
 		otherSess, otherTok := newSession(t, s, other.ID, t0, t0.Add(time.Hour))
 		otherAcct := newEmailAccount(t, s, other.ID, "inbox@example.com")
 
-		must(t, "DeleteUser", s.DeleteUser(t.Context(), u.ID))
+		must(t, "DeleteUser", s.DeleteUser(t.Context(), u.ID, u.SecurityStamp))
 
 		ctx := t.Context()
 		wantErr(t, "FindUserByID", errOnly(s.FindUserByID(ctx, u.ID)), auth.ErrUserNotFound)
@@ -234,8 +234,16 @@ func testDeleteUser(t *testing.T, s *store.Store) {
 		must(t, "FindEmailAccount(other user's)", errOnly(s.FindEmailAccount(ctx, other.ID, otherAcct.ID)))
 		newUser(t, s, u.Email) // the email is free again
 	})
+	t.Run("StaleStamp", func(t *testing.T) {
+		u := newUser(t, s, "confirmed-before@example.com")
+		sess, _ := newSession(t, s, u.ID, t0, t0.Add(time.Hour))
+		must(t, "ChangePassword", s.ChangePassword(t.Context(), u.ID, u.SecurityStamp, "new-hash", t0, sess.ID))
+		wantErr(t, "DeleteUser(stale stamp)", s.DeleteUser(t.Context(), u.ID, u.SecurityStamp), auth.ErrCredentialsChanged)
+		must(t, "FindUserByID", errOnly(s.FindUserByID(t.Context(), u.ID)))
+		must(t, "FindSession", errOnly(s.FindSession(t.Context(), sess.ID)))
+	})
 	t.Run("NotFound", func(t *testing.T) {
-		wantErr(t, "DeleteUser", s.DeleteUser(t.Context(), uuid.New()), auth.ErrUserNotFound)
+		wantErr(t, "DeleteUser", s.DeleteUser(t.Context(), uuid.New(), "stamp"), auth.ErrUserNotFound)
 	})
 }
 
