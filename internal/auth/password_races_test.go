@@ -192,3 +192,34 @@ func TestService_DeleteAccount_RacesPasswordChange(t *testing.T) {
 		e.login(t, testEmail, "brand new password")
 	})
 }
+
+// Two sign-ins that both rehash an old-cost hash at once both get their session: the one
+// whose rehash loses finds the hash changed, but by a rehash of the same password, which
+// leaves the stamp. (With the hash as the guard, the loser was told its password was wrong.)
+func TestService_Login_ConcurrentRehash(t *testing.T) {
+	storetest.Dialects(t, func(t *testing.T, open func(*testing.T) *store.Store) {
+		st := open(t)
+		old := newService(t, withStore(st), withCost(t, 5))
+		old.register(t, testEmail, testPassword)
+		b := newBarrierHasher(t, 2) // cost 4: every sign-in rehashes
+		e := newService(t, withStore(st), func(o *auth.Options) { o.Hasher = b })
+		b.armed.Store(true)
+		errs := make([]error, 2)
+		tokens := make([]auth.Tokens, 2)
+		var wg sync.WaitGroup
+		for i := range errs {
+			wg.Go(func() { tokens[i], errs[i] = e.svc.Login(t.Context(), testEmail, testPassword, auth.Client{}) })
+		}
+		wg.Wait()
+		b.armed.Store(false)
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("Login %d racing another rehash: got %v, want nil", i, err)
+			}
+			e.wantAuthenticated(t, tokens[i])
+		}
+		if cost := hashCost(t, e, testEmail); cost != 4 {
+			t.Errorf("cost after the sign-ins: got %d, want 4", cost)
+		}
+	})
+}

@@ -222,14 +222,19 @@ func (s *Service) checkCredentials(ctx context.Context, email, password string) 
 }
 
 // rehash stores a hash at the current cost (passlib's deprecated="auto") if the stored one is
-// still u's. A failure is logged and the sign-in goes on: the old hash still verifies, and if
-// the password changed meanwhile, the session is refused by the stamp.
+// still u's. A failure is logged and the sign-in goes on: the old hash still verifies. A hash
+// that changed meanwhile is no failure: either another sign-in rehashed it first (same
+// password, same stamp, so this sign-in still gets its session) or the password changed, and
+// then the stamp refuses the session.
 func (s *Service) rehash(ctx context.Context, u *User, password string) {
 	hash, err := s.hash(ctx, password)
 	if err == nil {
 		err = s.store.UpdatePasswordHash(ctx, u.ID, u.PasswordHash, hash)
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrCredentialsChanged):
+		s.log.DebugContext(ctx, "rehash skipped: the hash changed meanwhile", "user_id", u.ID)
+	case err != nil:
 		s.log.WarnContext(ctx, "rehash password", "user_id", u.ID, "error", err)
 	}
 }
