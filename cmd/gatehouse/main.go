@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/secret"
 	"github.com/gatehouse/gatehouse/internal/store"
@@ -203,7 +204,8 @@ func serve(ctx context.Context, e *env) error {
 	handler := httpapi.NewServer(svc, keys, httpapi.Options{
 		Logger: log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies,
 		RefreshTTL: cfg.RefreshTokenTTL, AllowedOrigins: cfg.AllowedOrigins,
-		Web: web.Dist(), Version: buildVersion(),
+		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
+		Web:       web.Dist(), Version: buildVersion(),
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)

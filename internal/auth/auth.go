@@ -1,6 +1,7 @@
-// Package auth holds Gatehouse's domain: users, their sessions and the email accounts they
-// connect, and the rules for registering, signing in and staying signed in. It knows nothing
-// of HTTP or SQL: the store and the transport are adapters around it.
+// Package auth holds Gatehouse's identity domain: users, their credentials and sessions, and
+// the rules for registering, signing in and staying signed in. It knows nothing of HTTP or SQL
+// (the store and the transport are adapters around it), nor of what users keep beside their
+// identity: connected mailboxes live in internal/mailbox.
 package auth
 
 import (
@@ -17,8 +18,19 @@ type User struct {
 	FirstName    string
 	LastName     string
 	PasswordHash string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// SecurityStamp is the user's credential version: an opaque value the store makes anew
+	// at every credential change (a password change; later a reset or an email change) and
+	// at no other write, not even when a sign-in rehashes the same password. A write that
+	// must not land after such a change (a new session, a second password change) names the
+	// stamp read with the credential it verified, and the store refuses it with
+	// ErrCredentialsChanged if the stamp moved meanwhile. It guards passkeys, MFA and resets
+	// as well as passwords, since it needs no hash to compare. It is random rather than a
+	// counter so that it never repeats, not even in a database restored from a backup, and
+	// tells nothing (such as how often a password changed) if a later feature binds a token
+	// to it.
+	SecurityStamp string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // Session is one signed-in device. It lives as long as its newest refresh token; revoking a
@@ -48,32 +60,6 @@ type RefreshToken struct {
 	// RotatedAt is set once the token has been exchanged for its successor; presenting it
 	// again after the grace window is reuse.
 	RotatedAt *time.Time
-}
-
-// Provider is the kind of mailbox an email account is.
-type Provider string
-
-// The providers an email account may have.
-const (
-	ProviderGmail   Provider = "gmail"
-	ProviderOutlook Provider = "outlook"
-	ProviderIMAP    Provider = "imap"
-	ProviderOther   Provider = "other"
-)
-
-// Providers lists every valid Provider, in the order a form offers them.
-var Providers = []Provider{ProviderGmail, ProviderOutlook, ProviderIMAP, ProviderOther}
-
-// EmailAccount is a mailbox a user has connected (the article's User.email_accounts). It
-// belongs to exactly one user and goes when that user goes.
-type EmailAccount struct {
-	ID           uuid.UUID
-	UserID       uuid.UUID
-	EmailAddress string
-	Provider     Provider
-	DisplayName  string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
 }
 
 // Principal is who an authenticated request acts for: the user and the session its access

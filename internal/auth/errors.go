@@ -40,11 +40,11 @@ var (
 	ErrUserNotFound         = &Error{Code: "user_not_found", Message: "User not found"}
 	ErrSessionNotFound      = &Error{Code: "session_not_found", Message: "Session not found"}
 	ErrRefreshTokenNotFound = &Error{Code: "refresh_token_not_found", Message: "Refresh token not found"}
-	ErrEmailAccountNotFound = &Error{Code: "email_account_not_found", Message: "Email account not found"}
-	ErrEmailAccountExists   = &Error{Code: "email_account_exists", Message: "This email account is already connected"}
-	// ErrCredentialsChanged is the store's answer when a password hash changed under a
-	// conditional write; the service turns it into the failure its caller should see.
-	ErrCredentialsChanged = &Error{Code: "credentials_changed", Message: "The password changed meanwhile"}
+	// ErrCredentialsChanged says a credential change (another password change) landed after
+	// the request verified the user's password, so what it asked (a password change, an
+	// account deletion) was not done: the password it gave is no longer current. A sign-in
+	// reports it as ErrInvalidCredentials instead.
+	ErrCredentialsChanged = &Error{Code: "credentials_changed", Message: "Your password was changed meanwhile by another request; nothing was changed"}
 )
 
 // Invalid returns a validation error listing fields.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/store"
 	"github.com/gatehouse/gatehouse/internal/store/storetest"
 )
 
@@ -43,8 +44,12 @@ func (g *gatedHasher) Verify(hash, pw string) (bool, error) {
 // A password change that lands while a sign-in with the old password is hashing leaves that
 // sign-in no session (the review's repro kept 7 sessions alive this way).
 func TestService_Login_RacesPasswordChange(t *testing.T) {
+	storetest.Dialects(t, testLoginRacesPasswordChange)
+}
+
+func testLoginRacesPasswordChange(t *testing.T, open func(*testing.T) *store.Store) {
 	g := newGatedHasher(t, 4)
-	e := newService(t, func(o *auth.Options) { o.Hasher = g })
+	e := newService(t, withStore(open(t)), func(o *auth.Options) { o.Hasher = g })
 	tok := e.signUp(t)
 	me := principal(tok)
 
@@ -68,7 +73,11 @@ func TestService_Login_RacesPasswordChange(t *testing.T) {
 
 // A rehash at sign-in must not write back the old password over a change that landed meanwhile.
 func TestService_Rehash_RacesPasswordChange(t *testing.T) {
-	st := storetest.OpenSQLite(t)
+	storetest.Dialects(t, testRehashRacesPasswordChange)
+}
+
+func testRehashRacesPasswordChange(t *testing.T, open func(*testing.T) *store.Store) {
+	st := open(t)
 	old := newService(t, withStore(st), withCost(t, 5)) // the user's hash is made at cost 5
 	old.register(t, testEmail, testPassword)
 	tok := old.login(t, testEmail, testPassword)

@@ -159,11 +159,8 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 	if err != nil {
 		return Tokens{}, err
 	}
-	// The session is created only if the hash is still the one verified (or its rehash): a
-	// password change that landed while this sign-in was hashing wins.
-	checked := u.PasswordHash
 	if s.hasher.NeedsRehash(u.PasswordHash) {
-		checked = s.rehash(ctx, u, password)
+		s.rehash(ctx, u, password)
 	}
 	client = client.clean()
 	now := s.now()
@@ -183,7 +180,10 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 		Selector: first.Selector, SessionID: sess.ID, VerifierHash: first.Hash(),
 		SuccessorSalt: salt, CreatedAt: now, ExpiresAt: sess.ExpiresAt,
 	}
-	err = s.store.CreateSession(ctx, sess, rt, checked)
+	// The session is created only if the security stamp is still the one read with the hash
+	// just verified: a credential change that landed while this sign-in was hashing wins. A
+	// rehash leaves the stamp, so it never costs this sign-in its session.
+	err = s.store.CreateSession(ctx, sess, rt, u.SecurityStamp)
 	if errors.Is(err, ErrCredentialsChanged) || errors.Is(err, ErrUserNotFound) {
 		return Tokens{}, ErrInvalidCredentials
 	}
@@ -222,18 +222,21 @@ func (s *Service) checkCredentials(ctx context.Context, email, password string) 
 }
 
 // rehash stores a hash at the current cost (passlib's deprecated="auto") if the stored one is
-// still u's, and returns the hash that is stored now. A failure is logged and the sign-in goes
-// on: the old hash still verifies.
-func (s *Service) rehash(ctx context.Context, u *User, password string) string {
+// still u's. A failure is logged and the sign-in goes on: the old hash still verifies. A hash
+// that changed meanwhile is no failure: either another sign-in rehashed it first (same
+// password, same stamp, so this sign-in still gets its session) or the password changed, and
+// then the stamp refuses the session.
+func (s *Service) rehash(ctx context.Context, u *User, password string) {
 	hash, err := s.hash(ctx, password)
 	if err == nil {
 		err = s.store.UpdatePasswordHash(ctx, u.ID, u.PasswordHash, hash)
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrCredentialsChanged):
+		s.log.DebugContext(ctx, "rehash skipped: the hash changed meanwhile", "user_id", u.ID)
+	case err != nil:
 		s.log.WarnContext(ctx, "rehash password", "user_id", u.ID, "error", err)
-		return u.PasswordHash
 	}
-	return hash
 }
 
 func (s *Service) issue(userID, sessionID uuid.UUID, refresh token.Refresh, now time.Time) (Tokens, error) {

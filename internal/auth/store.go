@@ -12,15 +12,15 @@ import (
 type Store interface {
 	UserStore
 	SessionStore
-	EmailAccountStore
 	// Ping returns nil when the database answers.
 	Ping(ctx context.Context) error
 }
 
 // UserStore keeps users.
 type UserStore interface {
-	// CreateUser inserts u. It returns ErrEmailTaken if a user with u.Email exists; the
-	// unique index decides, so of two concurrent calls for one email exactly one succeeds.
+	// CreateUser inserts u with a fresh SecurityStamp, which it sets in u. It returns
+	// ErrEmailTaken if a user with u.Email exists; the unique index decides, so of two
+	// concurrent calls for one email exactly one succeeds.
 	CreateUser(ctx context.Context, u *User) error
 	// FindUserByID returns ErrUserNotFound if there is no such user.
 	FindUserByID(ctx context.Context, id uuid.UUID) (*User, error)
@@ -30,25 +30,33 @@ type UserStore interface {
 	// write back a password hash read before a concurrent password change. It returns
 	// ErrUserNotFound if the user is gone.
 	UpdateUser(ctx context.Context, u *User) error
-	// UpdatePasswordHash replaces the hash only if it is still oldHash (a rehash at sign-in). It
-	// returns ErrCredentialsChanged if the password changed meanwhile, ErrUserNotFound if the
-	// user is gone.
+	// UpdatePasswordHash replaces the hash only if it is still oldHash (a rehash at sign-in),
+	// and leaves the SecurityStamp as it is: the password is the same. It returns
+	// ErrCredentialsChanged if the password changed meanwhile, ErrUserNotFound if the user is
+	// gone.
 	UpdatePasswordHash(ctx context.Context, userID uuid.UUID, oldHash, newHash string) error
-	// ChangePassword saves a new password hash and, in the same transaction, deletes every
-	// session of the user but keepSession. It returns ErrUserNotFound if the user is gone.
-	ChangePassword(ctx context.Context, userID uuid.UUID, hash string, now time.Time, keepSession uuid.UUID) error
-	// DeleteUser deletes the user; sessions, refresh tokens and email accounts go with it by
-	// ON DELETE CASCADE. It returns ErrUserNotFound if there is no such user.
-	DeleteUser(ctx context.Context, id uuid.UUID) error
+	// ChangePassword saves a new password hash and a new SecurityStamp and, in the same
+	// transaction, deletes every session of the user but keepSession; but only if the user's
+	// stamp is still stamp, the one read when the current password was verified, so of
+	// concurrent changes from one stamp exactly one succeeds. It returns ErrCredentialsChanged,
+	// and changes nothing, if the stamp differs, ErrUserNotFound if the user is gone.
+	ChangePassword(ctx context.Context, userID uuid.UUID, stamp, hash string, now time.Time, keepSession uuid.UUID) error
+	// DeleteUser deletes the user, but only if its SecurityStamp is still stamp, the one read
+	// when the deletion was confirmed; sessions, refresh tokens and whatever other domains keep
+	// of the user (connected mailboxes) go with it by ON DELETE CASCADE. It returns
+	// ErrCredentialsChanged, and deletes nothing, if the stamp differs, ErrUserNotFound if
+	// there is no such user.
+	DeleteUser(ctx context.Context, id uuid.UUID, stamp string) error
 }
 
 // SessionStore keeps sessions and their refresh tokens.
 type SessionStore interface {
 	// CreateSession inserts s and its first refresh token in one transaction, but only if the
-	// user's password hash is still checkedHash, the one the sign-in verified: a password
-	// change that lands while a sign-in is hashing must not leave that sign-in a session. It
-	// returns ErrCredentialsChanged if the hash differs, ErrUserNotFound if the user is gone.
-	CreateSession(ctx context.Context, s *Session, first *RefreshToken, checkedHash string) error
+	// user's SecurityStamp is still stamp, the one the sign-in read with the credential it
+	// verified: a credential change that lands while a sign-in is hashing must not leave that
+	// sign-in a session. It returns ErrCredentialsChanged if the stamp differs,
+	// ErrUserNotFound if the user is gone.
+	CreateSession(ctx context.Context, s *Session, first *RefreshToken, stamp string) error
 	// FindSession returns ErrSessionNotFound if there is no such session; an expired session
 	// is still returned: the caller compares ExpiresAt.
 	FindSession(ctx context.Context, id uuid.UUID) (*Session, error)
@@ -71,22 +79,4 @@ type SessionStore interface {
 	// DeleteExpired deletes sessions that expired before now, and refresh tokens (rotated
 	// ones included) that expired before now, and returns how many sessions it deleted.
 	DeleteExpired(ctx context.Context, now time.Time) (int, error)
-}
-
-// EmailAccountStore keeps the email accounts users connect. Every method is scoped to one
-// user: another user's account is reported as ErrEmailAccountNotFound.
-type EmailAccountStore interface {
-	// ListEmailAccounts returns the user's accounts, oldest first.
-	ListEmailAccounts(ctx context.Context, userID uuid.UUID) ([]EmailAccount, error)
-	// CreateEmailAccount inserts a. It returns ErrEmailAccountExists if the user has already
-	// connected a.EmailAddress (decided by a unique index), and ErrUserNotFound if the user is
-	// gone.
-	CreateEmailAccount(ctx context.Context, a *EmailAccount) error
-	// FindEmailAccount returns ErrEmailAccountNotFound if the user has no such account.
-	FindEmailAccount(ctx context.Context, userID, id uuid.UUID) (*EmailAccount, error)
-	// UpdateEmailAccount saves a.DisplayName and a.UpdatedAt. It returns
-	// ErrEmailAccountNotFound if a.UserID has no account a.ID.
-	UpdateEmailAccount(ctx context.Context, a *EmailAccount) error
-	// DeleteEmailAccount returns ErrEmailAccountNotFound if the user has no such account.
-	DeleteEmailAccount(ctx context.Context, userID, id uuid.UUID) error
 }

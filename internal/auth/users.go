@@ -65,19 +65,24 @@ func (in ChangePasswordInput) Validate() error {
 
 // ChangePassword sets a new password and signs out every other device, since whoever knew
 // the old password may be signed in there. It returns ErrIncorrectPassword if the current
-// password is wrong.
+// password is wrong, and ErrCredentialsChanged, having changed nothing, if another password
+// change landed after this one verified the current password.
 func (s *Service) ChangePassword(ctx context.Context, p Principal, in ChangePasswordInput) error {
 	if err := in.Validate(); err != nil {
 		return err
 	}
-	if _, err := s.confirmPassword(ctx, p, in.CurrentPassword); err != nil {
+	u, err := s.confirmPassword(ctx, p, in.CurrentPassword)
+	if err != nil {
 		return err
 	}
 	hash, err := s.hash(ctx, in.NewPassword)
 	if err != nil {
 		return err
 	}
-	if err := s.store.ChangePassword(ctx, p.UserID, hash, s.now(), p.SessionID); err != nil {
+	// Conditional on the stamp read with the password just verified: of two changes that
+	// verified the same current password, one wins and the other is told it lost, rather than
+	// both hearing success while only one new password works.
+	if err := s.store.ChangePassword(ctx, p.UserID, u.SecurityStamp, hash, s.now(), p.SessionID); err != nil {
 		return fmt.Errorf("set new password: %w", err)
 	}
 	s.log.InfoContext(ctx, "password changed; other sessions revoked", "user_id", p.UserID)
@@ -89,13 +94,17 @@ type DeleteAccountInput struct {
 	Password string `json:"password" format:"password"`
 }
 
-// DeleteAccount deletes p's user and everything theirs (sessions, email accounts); the email
-// is free to register again. It returns ErrIncorrectPassword if the password is wrong.
+// DeleteAccount deletes p's user and everything theirs (sessions, and what other domains keep
+// of them, such as connected mailboxes); the email is free to register again. It returns
+// ErrIncorrectPassword if the password is wrong, and ErrCredentialsChanged, having deleted
+// nothing, if the password changed after this request verified it: a password change signs
+// out whoever knew the old one, and a deletion they had already confirmed must not outlive it.
 func (s *Service) DeleteAccount(ctx context.Context, p Principal, in DeleteAccountInput) error {
-	if _, err := s.confirmPassword(ctx, p, in.Password); err != nil {
+	u, err := s.confirmPassword(ctx, p, in.Password)
+	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteUser(ctx, p.UserID); err != nil {
+	if err := s.store.DeleteUser(ctx, p.UserID, u.SecurityStamp); err != nil {
 		return fmt.Errorf("delete account: %w", err)
 	}
 	s.log.InfoContext(ctx, "account deleted", "user_id", p.UserID)

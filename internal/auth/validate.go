@@ -27,7 +27,6 @@ const (
 	typeMaxLength = "value_error.any_str.max_length"
 	typeControl   = "value_error.str.control_characters"
 	typeInvisible = "value_error.str.no_visible_characters"
-	typeEnum      = "type_error.enum"
 	// MsgMissing is FastAPI's message for a missing field.
 	MsgMissing = "field required"
 	// TypeMissing is FastAPI's type for a missing field.
@@ -94,16 +93,6 @@ func (c *checker) password(field, v string) {
 	case strings.ContainsRune(v, 0):
 		c.add(field, "must not contain NUL characters", typeControl)
 	}
-}
-
-// provider checks an email account's provider.
-func (c *checker) provider(field string, p Provider) {
-	for _, ok := range Providers {
-		if p == ok {
-			return
-		}
-	}
-	c.add(field, "value is not a valid enumeration member; permitted: 'gmail', 'outlook', 'imap', 'other'", typeEnum)
 }
 
 // normalizeEmail trims, composes (NFC) and lower-cases an address, so Ada@Example.com and

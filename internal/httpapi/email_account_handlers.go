@@ -7,19 +7,20 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/mailbox"
 )
 
 // emailAccountResponse is one connected mailbox.
 type emailAccountResponse struct {
-	ID           uuid.UUID     `json:"id"`
-	EmailAddress string        `json:"email_address" format:"email"`
-	Provider     auth.Provider `json:"provider" enum:"gmail,outlook,imap,other"`
-	DisplayName  string        `json:"display_name"`
-	CreatedAt    time.Time     `json:"created_at"`
-	UpdatedAt    time.Time     `json:"updated_at"`
+	ID           uuid.UUID        `json:"id"`
+	EmailAddress string           `json:"email_address" format:"email"`
+	Provider     mailbox.Provider `json:"provider" enum:"gmail,outlook,imap,other"`
+	DisplayName  string           `json:"display_name"`
+	CreatedAt    time.Time        `json:"created_at"`
+	UpdatedAt    time.Time        `json:"updated_at"`
 }
 
-func newEmailAccountResponse(a *auth.EmailAccount) emailAccountResponse {
+func newEmailAccountResponse(a *mailbox.EmailAccount) emailAccountResponse {
 	return emailAccountResponse{
 		ID: a.ID, EmailAddress: a.EmailAddress, Provider: a.Provider, DisplayName: a.DisplayName,
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
@@ -33,7 +34,7 @@ var opListEmailAccounts = operation{
 
 // handleListEmailAccounts serves GET /api/email-accounts.
 func (s *server) handleListEmailAccounts(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	list, err := s.svc.EmailAccounts(r.Context(), p)
+	list, err := s.opts.Mailboxes.List(r.Context(), p)
 	if err != nil {
 		return err
 	}
@@ -46,7 +47,7 @@ func (s *server) handleListEmailAccounts(w http.ResponseWriter, r *http.Request,
 
 var opAddEmailAccount = operation{
 	id: "addEmailAccount", tag: "email accounts", summary: "Connect an email account", auth: true,
-	body: auth.EmailAccountInput{},
+	body: mailbox.EmailAccountInput{},
 	responses: []response{
 		{http.StatusCreated, "Connected", emailAccountResponse{}},
 		{http.StatusBadRequest, "Already connected (code email_account_exists), or too many", errorBody{}},
@@ -55,11 +56,11 @@ var opAddEmailAccount = operation{
 
 // handleAddEmailAccount serves POST /api/email-accounts.
 func (s *server) handleAddEmailAccount(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	in, err := decode[auth.EmailAccountInput](r)
+	in, err := decode[mailbox.EmailAccountInput](r)
 	if err != nil {
 		return err
 	}
-	a, err := s.svc.AddEmailAccount(r.Context(), p, in)
+	a, err := s.opts.Mailboxes.Add(r.Context(), p, in)
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func (s *server) handleAddEmailAccount(w http.ResponseWriter, r *http.Request, p
 
 var opRenameEmailAccount = operation{
 	id: "renameEmailAccount", tag: "email accounts", summary: "Rename an email account", auth: true,
-	body: auth.RenameInput{},
+	body: mailbox.RenameInput{},
 	responses: []response{
 		{http.StatusOK, "Renamed", emailAccountResponse{}},
 		{http.StatusNotFound, "No such account of mine (code email_account_not_found)", errorBody{}},
@@ -81,11 +82,11 @@ func (s *server) handleRenameEmailAccount(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	in, err := decode[auth.RenameInput](r)
+	in, err := decode[mailbox.RenameInput](r)
 	if err != nil {
 		return err
 	}
-	a, err := s.svc.RenameEmailAccount(r.Context(), p, id, in)
+	a, err := s.opts.Mailboxes.Rename(r.Context(), p, id, in)
 	if err != nil {
 		return err
 	}
@@ -106,7 +107,7 @@ func (s *server) handleRemoveEmailAccount(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	if err := s.svc.RemoveEmailAccount(r.Context(), p, id); err != nil {
+	if err := s.opts.Mailboxes.Remove(r.Context(), p, id); err != nil {
 		return err
 	}
 	return noContent(w)

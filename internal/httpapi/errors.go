@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/mailbox"
 )
 
 // httpError is a failure of the transport itself (wrong content type, body too large, …),
@@ -41,9 +42,12 @@ var statusOf = map[string]int{
 	auth.ErrUserNotFound.Code:         http.StatusNotFound,
 	auth.ErrSessionNotFound.Code:      http.StatusNotFound,
 	auth.ErrRefreshTokenNotFound.Code: http.StatusNotFound,
-	auth.ErrEmailAccountNotFound.Code: http.StatusNotFound,
-	auth.ErrEmailAccountExists.Code:   http.StatusBadRequest,
-	auth.ErrTooManyEmailAccounts.Code: http.StatusBadRequest,
+	// 409: the request lost a race to another credential change; nothing was changed.
+	auth.ErrCredentialsChanged.Code: http.StatusConflict,
+
+	mailbox.ErrEmailAccountNotFound.Code: http.StatusNotFound,
+	mailbox.ErrEmailAccountExists.Code:   http.StatusBadRequest,
+	mailbox.ErrTooManyEmailAccounts.Code: http.StatusBadRequest,
 }
 
 // errorBody is every error response but validation's: FastAPI's {"detail": "…"} with a stable

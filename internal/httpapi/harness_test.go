@@ -17,6 +17,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/store"
 	"github.com/gatehouse/gatehouse/internal/token"
@@ -54,6 +55,7 @@ type apiOptions struct {
 	grace   time.Duration
 	web     fstest.MapFS
 	origins []string
+	hasher  auth.Hasher // nil: bcrypt at testCost
 }
 
 func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
@@ -65,9 +67,11 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hasher, err := password.NewBcrypt(testCost)
-	if err != nil {
-		t.Fatal(err)
+	var hasher auth.Hasher = opt.hasher
+	if hasher == nil {
+		if hasher, err = password.NewBcrypt(testCost); err != nil {
+			t.Fatal(err)
+		}
 	}
 	svc, err := auth.NewService(auth.Options{
 		Store: st, Hasher: hasher, Logger: log,
@@ -83,7 +87,7 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 	}
 	h := httpapi.NewServer(svc, keys, httpapi.Options{
 		Logger: log, SecureCookies: true, RefreshTTL: 720 * time.Hour, Web: web, Version: "test",
-		AllowedOrigins: opt.origins,
+		AllowedOrigins: opt.origins, Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/token"
 )
 
@@ -30,6 +31,8 @@ type Options struct {
 	// with credentials), e.g. a front end on "https://app.example.com". The refresh cookie is
 	// SameSite=Strict, so only same-site origins can use the cookie endpoints.
 	AllowedOrigins []string
+	// Mailboxes serves /api/email-accounts; it is required.
+	Mailboxes *mailbox.Service
 	// Web is the built web app (web.Dist()); without index.html a "not built" page is served.
 	Web fs.FS
 	// Version is reported by /healthz.

@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/gatehouse/gatehouse/internal/token"
 )
@@ -11,12 +14,21 @@ import (
 func DB(s *Store) *sql.DB { return s.db }
 
 // MigrateTo applies the migrations up to version last, leaving the database as an older
-// Gatehouse left it.
+// Gatehouse left it, so a test can put rows in an older schema and then check what a later
+// migration makes of them.
 func MigrateTo(ctx context.Context, s *Store, last int) error { return s.migrateTo(ctx, last) }
 
 // InsertPlaintextKey stores k as Gatehouse did before migration 0004: its seed in plaintext.
 func InsertPlaintextKey(ctx context.Context, s *Store, k token.SigningKey) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO signing_keys (id, seed, created_at) VALUES ($1, $2, $3)`,
 		k.ID, k.Seed, timeValue{k.CreatedAt})
+	return err
+}
+
+// InsertUserV2 inserts a user as schema version 2 held one: without a security stamp.
+func InsertUserV2(ctx context.Context, s *Store, id uuid.UUID, email, hash string, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `
+		INSERT INTO users (id, email, first_name, last_name, password_hash, created_at, updated_at)
+		VALUES ($1, $2, 'Ada', 'Lovelace', $3, $4, $4)`, id, email, hash, timeValue{at})
 	return err
 }

@@ -1,8 +1,15 @@
 package store_test
 
 import (
+	"errors"
+	"fmt"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/gatehouse/gatehouse/internal/auth"
 
 	"github.com/gatehouse/gatehouse/internal/store"
 	"github.com/gatehouse/gatehouse/internal/store/storetest"
@@ -31,6 +38,9 @@ func TestMigrate(t *testing.T) {
 						t.Fatalf("SchemaVersion: got %d, want %d", v, latest)
 					}
 				}
+			})
+			t.Run("SecurityStampBackfill", func(t *testing.T) {
+				testSecurityStampBackfill(t, open(t, d.url(t)))
 			})
 			t.Run("Concurrent", func(t *testing.T) {
 				// Every migration creates its tables without IF NOT EXISTS and records its
@@ -77,4 +87,46 @@ func version(t *testing.T, s *store.Store) int {
 		t.Fatalf("SchemaVersion: %v", err)
 	}
 	return v
+}
+
+// testSecurityStampBackfill checks migration 0003 on users made before it: each gets a stamp
+// of its own, which a sign-in can then name and a password change replaces.
+func testSecurityStampBackfill(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	if err := store.MigrateTo(ctx, s, 2); err != nil {
+		t.Fatalf("MigrateTo(2): %v", err)
+	}
+	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	ids := []uuid.UUID{uuid.New(), uuid.New(), uuid.New()}
+	for i, id := range ids {
+		if err := store.InsertUserV2(ctx, s, id, fmt.Sprintf("old%d@example.com", i), "$2a$04$old", at); err != nil {
+			t.Fatalf("insert user in schema 2: %v", err)
+		}
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		u, err := s.FindUserByID(ctx, id)
+		if err != nil {
+			t.Fatalf("FindUserByID: %v", err)
+		}
+		if len(u.SecurityStamp) != 32 || seen[u.SecurityStamp] {
+			t.Errorf("user %s: got stamp %q, want 32 hex digits of its own", u.Email, u.SecurityStamp)
+		}
+		seen[u.SecurityStamp] = true
+	}
+	u, _ := s.FindUserByID(ctx, ids[0])
+	sess := &auth.Session{ID: uuid.New(), UserID: u.ID, CreatedAt: at, LastUsedAt: at, ExpiresAt: at.Add(time.Hour)}
+	tok := &auth.RefreshToken{Selector: "backfill", SessionID: sess.ID, VerifierHash: []byte("v"), SuccessorSalt: []byte("s"), CreatedAt: at, ExpiresAt: sess.ExpiresAt}
+	if err := s.CreateSession(ctx, sess, tok, u.SecurityStamp); err != nil {
+		t.Fatalf("CreateSession with the backfilled stamp: got %v, want nil", err)
+	}
+	if err := s.ChangePassword(ctx, u.ID, u.SecurityStamp, "$2a$04$new", at, sess.ID); err != nil {
+		t.Fatalf("ChangePassword from the backfilled stamp: got %v, want nil", err)
+	}
+	if err := s.ChangePassword(ctx, u.ID, u.SecurityStamp, "$2a$04$newer", at, sess.ID); !errors.Is(err, auth.ErrCredentialsChanged) {
+		t.Fatalf("ChangePassword from the backfilled stamp again: got %v, want ErrCredentialsChanged", err)
+	}
 }

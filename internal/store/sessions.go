@@ -15,14 +15,14 @@ import (
 const sessionColumns = `id, user_id, user_agent, ip, created_at, last_used_at, expires_at`
 
 // CreateSession inserts sess and its first refresh token, which must belong to sess, in one
-// transaction, but only if the user's password hash is still checkedHash, the one the
-// sign-in verified. The condition is part of the INSERT; on PostgreSQL it also takes a share
-// lock on the user's row, so a concurrent ChangePassword either commits first (and the
-// condition, re-checked on the new row, fails) or waits for this transaction and then
-// deletes the new session with the others. SQLite runs write transactions one at a time. It
-// returns auth.ErrCredentialsChanged if the hash differs, and auth.ErrUserNotFound if
+// transaction, but only if the user's security stamp is still stamp, the one the sign-in read
+// with the credential it verified. The condition is part of the INSERT; on PostgreSQL it also
+// takes a share lock on the user's row, so a concurrent ChangePassword either commits first
+// (and the condition, re-checked on the new row, fails) or waits for this transaction and
+// then deletes the new session with the others. SQLite runs write transactions one at a time.
+// It returns auth.ErrCredentialsChanged if the stamp differs, and auth.ErrUserNotFound if
 // sess.UserID names no user (the user was deleted meanwhile).
-func (s *Store) CreateSession(ctx context.Context, sess *auth.Session, first *auth.RefreshToken, checkedHash string) error {
+func (s *Store) CreateSession(ctx context.Context, sess *auth.Session, first *auth.RefreshToken, stamp string) error {
 	if first.SessionID != sess.ID {
 		return fmt.Errorf("create session: refresh token is for session %s, not %s", first.SessionID, sess.ID)
 	}
@@ -30,10 +30,10 @@ func (s *Store) CreateSession(ctx context.Context, sess *auth.Session, first *au
 		res, err := tx.ExecContext(ctx, `
 			INSERT INTO sessions (`+sessionColumns+`)
 			SELECT $1, $2, $3, $4, $5, $6, $7
-			WHERE EXISTS (SELECT 1 FROM users WHERE id = $2 AND password_hash = $8`+s.lockShare()+`)`,
+			WHERE EXISTS (SELECT 1 FROM users WHERE id = $2 AND security_stamp = $8`+s.lockShare()+`)`,
 			sess.ID, sess.UserID, sess.UserAgent, sess.IP,
 			timeValue{sess.CreatedAt}, timeValue{sess.LastUsedAt}, timeValue{sess.ExpiresAt},
-			checkedHash)
+			stamp)
 		if isForeignKeyViolation(err) {
 			return auth.ErrUserNotFound
 		}

@@ -1,8 +1,8 @@
-// Package store is Gatehouse's only SQL: it keeps auth's users, sessions and email accounts and
-// token's signing keys in SQLite (the default) or PostgreSQL. It knows the schema, not the
-// rules: expiry, reuse detection and validation are decided by its callers. The secrets it keeps
-// (signing-key seeds) are sealed with internal/secret under a keyring it is given and that is
-// never stored, so a copy of the database yields none of them.
+// Package store is Gatehouse's only SQL: it keeps auth's users and sessions, mailbox's email
+// accounts and token's signing keys in SQLite (the default) or PostgreSQL. It knows the schema,
+// not the rules: expiry, reuse detection and validation are decided by its callers. The secrets
+// it keeps (signing-key seeds) are sealed with internal/secret under a keyring it is given and
+// that is never stored, so a copy of the database yields none of them.
 package store
 
 import (
@@ -23,6 +23,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/secret"
 	"github.com/gatehouse/gatehouse/internal/token"
 )
@@ -35,6 +36,7 @@ const (
 
 var (
 	_ auth.Store     = (*Store)(nil)
+	_ mailbox.Store  = (*Store)(nil)
 	_ token.KeyStore = (*Store)(nil)
 )
 
@@ -255,8 +257,8 @@ func isForeignKeyViolation(err error) bool {
 	return errors.As(err, &liteErr) && liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }
 
-// wrap prefixes err with the operation op, except auth's errors, which callers match as they
-// are. It returns nil for nil.
+// wrap prefixes err with the operation op, except the domains' errors (*auth.Error, mailbox's
+// included), which callers match as they are. It returns nil for nil.
 func wrap(op string, err error) error {
 	if _, ok := err.(*auth.Error); ok || err == nil {
 		return err

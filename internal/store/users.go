@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -12,17 +14,27 @@ import (
 	"github.com/gatehouse/gatehouse/internal/auth"
 )
 
-const userColumns = `id, email, first_name, last_name, password_hash, created_at, updated_at`
+const userColumns = `id, email, first_name, last_name, password_hash, security_stamp, created_at, updated_at`
 
-// CreateUser inserts u. It returns auth.ErrEmailTaken if a user with u.Email exists: the
-// insert does nothing on a conflict over the unique email, so the database decides, and of
-// concurrent calls for one email exactly one inserts a row.
+// newSecurityStamp returns a fresh security stamp: 128 random bits, in hex. The store makes
+// every stamp itself, so no caller can forget to change it or reuse an old one.
+func newSecurityStamp() string {
+	b := make([]byte, 16)
+	rand.Read(b) // crypto/rand's Read never fails; it crashes the program if it cannot
+	return hex.EncodeToString(b)
+}
+
+// CreateUser inserts u with a fresh SecurityStamp, which it sets in u (a stamp u carried is
+// not kept). It returns auth.ErrEmailTaken if a user with u.Email exists: the insert does
+// nothing on a conflict over the unique email, so the database decides, and of concurrent
+// calls for one email exactly one inserts a row.
 func (s *Store) CreateUser(ctx context.Context, u *auth.User) error {
+	stamp := newSecurityStamp()
 	res, err := s.db.ExecContext(ctx, `
 		INSERT INTO users (`+userColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (email) DO NOTHING`,
-		u.ID, u.Email, u.FirstName, u.LastName, u.PasswordHash,
+		u.ID, u.Email, u.FirstName, u.LastName, u.PasswordHash, stamp,
 		timeValue{u.CreatedAt}, timeValue{u.UpdatedAt})
 	if err != nil {
 		return fmt.Errorf("create user: %w", err)
@@ -34,6 +46,7 @@ func (s *Store) CreateUser(ctx context.Context, u *auth.User) error {
 	if n == 0 {
 		return auth.ErrEmailTaken
 	}
+	u.SecurityStamp = stamp
 	return nil
 }
 
@@ -54,7 +67,7 @@ func (s *Store) FindUserByEmail(ctx context.Context, email string) (*auth.User, 
 // scanUser reads one user, turning no row into auth.ErrUserNotFound.
 func scanUser(row scanner) (*auth.User, error) {
 	var u auth.User
-	err := row.Scan(&u.ID, &u.Email, &u.FirstName, &u.LastName, &u.PasswordHash,
+	err := row.Scan(&u.ID, &u.Email, &u.FirstName, &u.LastName, &u.PasswordHash, &u.SecurityStamp,
 		timeScan{&u.CreatedAt}, timeScan{&u.UpdatedAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, auth.ErrUserNotFound
@@ -66,8 +79,8 @@ func scanUser(row scanner) (*auth.User, error) {
 }
 
 // UpdateUser saves u's names and UpdatedAt, and nothing else: the email never changes here,
-// and u.PasswordHash may have been read before a concurrent password change, so writing it
-// back would undo that change. It returns auth.ErrUserNotFound if the user is gone.
+// and u.PasswordHash and u.SecurityStamp may have been read before a concurrent password
+// change, so writing them back would undo that change. It returns auth.ErrUserNotFound if the user is gone.
 func (s *Store) UpdateUser(ctx context.Context, u *auth.User) error {
 	res, err := s.db.ExecContext(ctx, `
 		UPDATE users SET first_name = $1, last_name = $2, updated_at = $3
@@ -79,8 +92,9 @@ func (s *Store) UpdateUser(ctx context.Context, u *auth.User) error {
 // UpdatePasswordHash replaces the user's hash with newHash only if it is still oldHash (a
 // rehash at sign-in), so it never overwrites a password changed meanwhile: the condition is
 // part of the UPDATE, which PostgreSQL re-checks on the newest row after waiting for a
-// concurrent writer. It returns auth.ErrCredentialsChanged if the hash differs, and
-// auth.ErrUserNotFound if the user is gone.
+// concurrent writer. It leaves the security stamp as it is, since the password is the same:
+// the sign-in that rehashes still gets its session. It returns auth.ErrCredentialsChanged if
+// the hash differs, and auth.ErrUserNotFound if the user is gone.
 func (s *Store) UpdatePasswordHash(ctx context.Context, userID uuid.UUID, oldHash, newHash string) error {
 	res, err := s.db.ExecContext(ctx,
 		`UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3`,
@@ -94,8 +108,9 @@ func (s *Store) UpdatePasswordHash(ctx context.Context, userID uuid.UUID, oldHas
 // errNoRow is what expectOne returns to a caller that explains a missed row itself.
 var errNoRow = errors.New("no row matched")
 
-// credentialsError explains why a write conditional on the user's password hash matched no
-// row: auth.ErrUserNotFound if the user is gone, else auth.ErrCredentialsChanged.
+// credentialsError explains why a write conditional on the user's password hash or security
+// stamp matched no row: auth.ErrUserNotFound if the user is gone, else
+// auth.ErrCredentialsChanged.
 func (s *Store) credentialsError(ctx context.Context, userID uuid.UUID) error {
 	var exists bool
 	err := s.db.QueryRowContext(ctx,
@@ -110,29 +125,44 @@ func (s *Store) credentialsError(ctx context.Context, userID uuid.UUID) error {
 	}
 }
 
-// ChangePassword saves hash and, in the same transaction, deletes every session of the user
-// but keepSession, so a stolen session cannot outlive the password change. It returns
+// ChangePassword saves hash and a new security stamp and, in the same transaction, deletes
+// every session of the user but keepSession, so a stolen session cannot outlive the password
+// change; but only if the user's stamp is still stamp, the one read when the current password
+// was verified. The condition is part of the UPDATE: PostgreSQL makes a concurrent change wait
+// for the row and re-checks the condition on the row it committed, and SQLite runs write
+// transactions one at a time, so of concurrent changes from one stamp exactly one succeeds. It
+// returns auth.ErrCredentialsChanged, and changes nothing, if the stamp differs, and
 // auth.ErrUserNotFound if the user is gone.
-func (s *Store) ChangePassword(ctx context.Context, userID uuid.UUID, hash string, now time.Time, keepSession uuid.UUID) error {
+func (s *Store) ChangePassword(ctx context.Context, userID uuid.UUID, stamp, hash string, now time.Time, keepSession uuid.UUID) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx,
-			`UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`,
-			hash, timeValue{now}, userID)
-		if err := expectOne(res, err, auth.ErrUserNotFound); err != nil {
+		res, err := tx.ExecContext(ctx, `
+			UPDATE users SET password_hash = $1, security_stamp = $2, updated_at = $3
+			WHERE id = $4 AND security_stamp = $5`,
+			hash, newSecurityStamp(), timeValue{now}, userID, stamp)
+		if err := expectOne(res, err, errNoRow); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx,
 			`DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, keepSession)
 		return err
 	})
+	if err == errNoRow {
+		err = s.credentialsError(ctx, userID)
+	}
 	return wrap("change password", err)
 }
 
-// DeleteUser deletes the user; sessions, refresh tokens and email accounts go with it by
-// ON DELETE CASCADE. It returns auth.ErrUserNotFound if there is no such user.
-func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID) error {
-	res, err := s.exec(ctx, `DELETE FROM users WHERE id = $1`, id)
-	return wrap("delete user", expectOne(res, err, auth.ErrUserNotFound))
+// DeleteUser deletes the user, but only if its security stamp is still stamp, the one read
+// when the deletion was confirmed (the condition is part of the DELETE, re-checked on the
+// newest row as ChangePassword's is); sessions, refresh tokens and email accounts go with it
+// by ON DELETE CASCADE. It returns auth.ErrCredentialsChanged, and deletes nothing, if the
+// stamp differs, and auth.ErrUserNotFound if there is no such user.
+func (s *Store) DeleteUser(ctx context.Context, id uuid.UUID, stamp string) error {
+	res, err := s.exec(ctx, `DELETE FROM users WHERE id = $1 AND security_stamp = $2`, id, stamp)
+	if err := expectOne(res, err, errNoRow); err != errNoRow {
+		return wrap("delete user", err)
+	}
+	return wrap("delete user", s.credentialsError(ctx, id))
 }
 
 // expectOne returns err if the statement failed, and notFound if it changed no row.

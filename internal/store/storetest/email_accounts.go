@@ -7,14 +7,15 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/store"
 )
 
 // newEmailAccount connects address to userID, created at t0.
-func newEmailAccount(t *testing.T, s *store.Store, userID uuid.UUID, address string) *auth.EmailAccount {
+func newEmailAccount(t *testing.T, s *store.Store, userID uuid.UUID, address string) *mailbox.EmailAccount {
 	t.Helper()
-	a := &auth.EmailAccount{
-		ID: uuid.New(), UserID: userID, EmailAddress: address, Provider: auth.ProviderIMAP,
+	a := &mailbox.EmailAccount{
+		ID: uuid.New(), UserID: userID, EmailAddress: address, Provider: mailbox.ProviderIMAP,
 		DisplayName: "Work", CreatedAt: t0, UpdatedAt: t0,
 	}
 	must(t, "CreateEmailAccount "+address, s.CreateEmailAccount(t.Context(), a))
@@ -34,19 +35,19 @@ func testEmailAccount(t *testing.T, s *store.Store) {
 		a := newEmailAccount(t, s, u.ID, "twice@example.com")
 		again := *a
 		again.ID = uuid.New()
-		wantErr(t, "CreateEmailAccount", s.CreateEmailAccount(t.Context(), &again), auth.ErrEmailAccountExists)
+		wantErr(t, "CreateEmailAccount", s.CreateEmailAccount(t.Context(), &again), mailbox.ErrEmailAccountExists)
 		newEmailAccount(t, s, other.ID, a.EmailAddress) // another user may connect it too
 	})
 	t.Run("UnknownUser", func(t *testing.T) {
-		a := &auth.EmailAccount{ID: uuid.New(), UserID: uuid.New(), EmailAddress: "x@example.com", Provider: auth.ProviderOther, CreatedAt: t0, UpdatedAt: t0}
+		a := &mailbox.EmailAccount{ID: uuid.New(), UserID: uuid.New(), EmailAddress: "x@example.com", Provider: mailbox.ProviderOther, CreatedAt: t0, UpdatedAt: t0}
 		wantErr(t, "CreateEmailAccount", s.CreateEmailAccount(t.Context(), a), auth.ErrUserNotFound)
 	})
 	t.Run("ListOldestFirst", func(t *testing.T) {
 		owner := newUser(t, s, "lister@example.com")
-		var want []auth.EmailAccount
+		var want []mailbox.EmailAccount
 		for i, address := range []string{"c@example.com", "a@example.com", "b@example.com"} {
-			a := &auth.EmailAccount{
-				ID: uuid.New(), UserID: owner.ID, EmailAddress: address, Provider: auth.Providers[i],
+			a := &mailbox.EmailAccount{
+				ID: uuid.New(), UserID: owner.ID, EmailAddress: address, Provider: mailbox.Providers[i],
 				CreatedAt: t0.Add(time.Duration(i) * time.Second), UpdatedAt: t0,
 			}
 			must(t, "CreateEmailAccount", s.CreateEmailAccount(t.Context(), a))
@@ -66,7 +67,7 @@ func testEmailAccount(t *testing.T, s *store.Store) {
 		a := newEmailAccount(t, s, u.ID, "rename@example.com")
 		changed := *a
 		changed.DisplayName, changed.UpdatedAt = "Personal", t0.Add(time.Hour)
-		changed.EmailAddress, changed.Provider = "ignored@example.com", auth.ProviderGmail
+		changed.EmailAddress, changed.Provider = "ignored@example.com", mailbox.ProviderGmail
 		must(t, "UpdateEmailAccount", s.UpdateEmailAccount(t.Context(), &changed))
 		got, err := s.FindEmailAccount(t.Context(), u.ID, a.ID)
 		must(t, "FindEmailAccount", err)
@@ -77,24 +78,24 @@ func testEmailAccount(t *testing.T, s *store.Store) {
 	t.Run("Delete", func(t *testing.T) {
 		a := newEmailAccount(t, s, u.ID, "drop@example.com")
 		must(t, "DeleteEmailAccount", s.DeleteEmailAccount(t.Context(), u.ID, a.ID))
-		wantErr(t, "FindEmailAccount", errOnly(s.FindEmailAccount(t.Context(), u.ID, a.ID)), auth.ErrEmailAccountNotFound)
+		wantErr(t, "FindEmailAccount", errOnly(s.FindEmailAccount(t.Context(), u.ID, a.ID)), mailbox.ErrEmailAccountNotFound)
 		newEmailAccount(t, s, u.ID, a.EmailAddress) // the address may be connected again
 	})
 	t.Run("AnotherUsersAccount", func(t *testing.T) {
 		a := newEmailAccount(t, s, other.ID, "private@example.com")
-		wantErr(t, "FindEmailAccount", errOnly(s.FindEmailAccount(t.Context(), u.ID, a.ID)), auth.ErrEmailAccountNotFound)
+		wantErr(t, "FindEmailAccount", errOnly(s.FindEmailAccount(t.Context(), u.ID, a.ID)), mailbox.ErrEmailAccountNotFound)
 		hijack := *a
 		hijack.UserID, hijack.DisplayName = u.ID, "Mine now"
-		wantErr(t, "UpdateEmailAccount", s.UpdateEmailAccount(t.Context(), &hijack), auth.ErrEmailAccountNotFound)
-		wantErr(t, "DeleteEmailAccount", s.DeleteEmailAccount(t.Context(), u.ID, a.ID), auth.ErrEmailAccountNotFound)
+		wantErr(t, "UpdateEmailAccount", s.UpdateEmailAccount(t.Context(), &hijack), mailbox.ErrEmailAccountNotFound)
+		wantErr(t, "DeleteEmailAccount", s.DeleteEmailAccount(t.Context(), u.ID, a.ID), mailbox.ErrEmailAccountNotFound)
 		got, err := s.FindEmailAccount(t.Context(), other.ID, a.ID)
 		must(t, "FindEmailAccount(owner)", err)
 		wantEqual(t, "account after another user's attempts", got, a)
 	})
 	t.Run("NotFound", func(t *testing.T) {
-		missing := &auth.EmailAccount{ID: uuid.New(), UserID: u.ID, UpdatedAt: t0}
-		wantErr(t, "FindEmailAccount", errOnly(s.FindEmailAccount(t.Context(), u.ID, missing.ID)), auth.ErrEmailAccountNotFound)
-		wantErr(t, "UpdateEmailAccount", s.UpdateEmailAccount(t.Context(), missing), auth.ErrEmailAccountNotFound)
-		wantErr(t, "DeleteEmailAccount", s.DeleteEmailAccount(t.Context(), u.ID, missing.ID), auth.ErrEmailAccountNotFound)
+		missing := &mailbox.EmailAccount{ID: uuid.New(), UserID: u.ID, UpdatedAt: t0}
+		wantErr(t, "FindEmailAccount", errOnly(s.FindEmailAccount(t.Context(), u.ID, missing.ID)), mailbox.ErrEmailAccountNotFound)
+		wantErr(t, "UpdateEmailAccount", s.UpdateEmailAccount(t.Context(), missing), mailbox.ErrEmailAccountNotFound)
+		wantErr(t, "DeleteEmailAccount", s.DeleteEmailAccount(t.Context(), u.ID, missing.ID), mailbox.ErrEmailAccountNotFound)
 	})
 }

@@ -24,20 +24,20 @@ const raceRounds = 50
 func testRotateWhileRevoking(t *testing.T, s *store.Store) {
 	revocations := []struct {
 		name   string
-		revoke func(userID, sessionID uuid.UUID) error
+		revoke func(u *auth.User, sessionID uuid.UUID) error
 	}{
-		{"DeleteSession", func(userID, sessionID uuid.UUID) error {
-			return s.DeleteSession(t.Context(), userID, sessionID)
+		{"DeleteSession", func(u *auth.User, sessionID uuid.UUID) error {
+			return s.DeleteSession(t.Context(), u.ID, sessionID)
 		}},
-		{"DeleteOtherSessions", func(userID, _ uuid.UUID) error {
-			_, err := s.DeleteOtherSessions(t.Context(), userID, uuid.New())
+		{"DeleteOtherSessions", func(u *auth.User, _ uuid.UUID) error {
+			_, err := s.DeleteOtherSessions(t.Context(), u.ID, uuid.New())
 			return err
 		}},
-		{"ChangePassword", func(userID, _ uuid.UUID) error {
-			return s.ChangePassword(t.Context(), userID, "new-hash", t0, uuid.New())
+		{"ChangePassword", func(u *auth.User, _ uuid.UUID) error {
+			return s.ChangePassword(t.Context(), u.ID, u.SecurityStamp, "new-hash", t0, uuid.New())
 		}},
-		{"DeleteUser", func(userID, _ uuid.UUID) error {
-			return s.DeleteUser(t.Context(), userID)
+		{"DeleteUser", func(u *auth.User, _ uuid.UUID) error {
+			return s.DeleteUser(t.Context(), u.ID, u.SecurityStamp)
 		}},
 	}
 	for _, r := range revocations {
@@ -58,7 +58,7 @@ func testRotateWhileRevoking(t *testing.T, s *store.Store) {
 				})
 				wg.Go(func() {
 					<-start
-					revokeErr = r.revoke(u.ID, sess.ID)
+					revokeErr = r.revoke(u, sess.ID)
 				})
 				close(start)
 				wg.Wait()
@@ -75,9 +75,9 @@ func testRotateWhileRevoking(t *testing.T, s *store.Store) {
 	}
 }
 
-// testSignInWhilePasswordChanges races CreateSession, conditional on the hash a sign-in
-// checked, against ChangePassword. Whichever commits first, the session must not survive:
-// either CreateSession finds the hash changed, or ChangePassword deletes the session with the
+// testSignInWhilePasswordChanges races CreateSession, conditional on the security stamp a
+// sign-in read, against ChangePassword. Whichever commits first, the session must not survive:
+// either CreateSession finds the stamp changed, or ChangePassword deletes the session with the
 // user's others.
 func testSignInWhilePasswordChanges(t *testing.T, s *store.Store) {
 	for i := range raceRounds {
@@ -90,11 +90,11 @@ func testSignInWhilePasswordChanges(t *testing.T, s *store.Store) {
 		)
 		wg.Go(func() {
 			<-start
-			createErr = s.CreateSession(t.Context(), sess, newToken(t, sess.ID, sess.ExpiresAt), userHash)
+			createErr = s.CreateSession(t.Context(), sess, newToken(t, sess.ID, sess.ExpiresAt), u.SecurityStamp)
 		})
 		wg.Go(func() {
 			<-start
-			changeErr = s.ChangePassword(t.Context(), u.ID, "new-hash", t0, uuid.New())
+			changeErr = s.ChangePassword(t.Context(), u.ID, u.SecurityStamp, "new-hash", t0, uuid.New())
 		})
 		close(start)
 		wg.Wait()
@@ -104,5 +104,56 @@ func testSignInWhilePasswordChanges(t *testing.T, s *store.Store) {
 		must(t, fmt.Sprintf("round %d: ChangePassword", i), changeErr)
 		err := errOnly(s.FindSession(t.Context(), sess.ID))
 		wantErr(t, fmt.Sprintf("round %d: FindSession (CreateSession returned %v)", i, createErr), err, auth.ErrSessionNotFound)
+	}
+}
+
+// testConcurrentPasswordChanges races n ChangePassword calls from the same security stamp,
+// each keeping a session of its own, as n devices that all verified the current password would
+// send them. Exactly one must succeed and the others get ErrCredentialsChanged: the stored hash
+// is the winner's, and only the winner's session is left.
+func testConcurrentPasswordChanges(t *testing.T, s *store.Store) {
+	const n = 6
+	for i := range raceRounds {
+		u := newUser(t, s, fmt.Sprintf("changes-%d@example.com", i))
+		keep := make([]uuid.UUID, n)
+		for j := range keep {
+			sess, _ := newSession(t, s, u.ID, t0, t0.Add(time.Hour))
+			keep[j] = sess.ID
+		}
+		var (
+			errs  = make([]error, n)
+			start = make(chan struct{})
+			wg    sync.WaitGroup
+		)
+		for j := range n {
+			wg.Go(func() {
+				<-start
+				errs[j] = s.ChangePassword(t.Context(), u.ID, u.SecurityStamp, fmt.Sprint("hash-", j), t0, keep[j])
+			})
+		}
+		close(start)
+		wg.Wait()
+		won := -1
+		for j, err := range errs {
+			switch {
+			case err == nil && won < 0:
+				won = j
+			case err == nil:
+				t.Fatalf("round %d: ChangePassword %d and %d: both got nil, want exactly one to succeed", i, won, j)
+			case !errors.Is(err, auth.ErrCredentialsChanged):
+				t.Fatalf("round %d: ChangePassword %d: got %v, want nil or ErrCredentialsChanged", i, j, err)
+			}
+		}
+		if won < 0 {
+			t.Fatalf("round %d: every ChangePassword failed (%v), want one to succeed", i, errs)
+		}
+		got, err := s.FindUserByID(t.Context(), u.ID)
+		must(t, "FindUserByID", err)
+		if want := fmt.Sprint("hash-", won); got.PasswordHash != want {
+			t.Fatalf("round %d: hash: got %q, want the winner's %q", i, got.PasswordHash, want)
+		}
+		sessions, err := s.ListSessions(t.Context(), u.ID, t0)
+		must(t, "ListSessions", err)
+		wantEqual(t, fmt.Sprintf("round %d: sessions left", i), sessionIDs(sessions), []uuid.UUID{keep[won]})
 	}
 }

@@ -26,28 +26,38 @@ func testCreateSession(t *testing.T, s *store.Store) {
 	t.Run("UnknownUser", func(t *testing.T) {
 		sess := &auth.Session{ID: uuid.New(), UserID: uuid.New(), CreatedAt: t0, LastUsedAt: t0, ExpiresAt: t0}
 		tok := newToken(t, sess.ID, t0)
-		wantErr(t, "CreateSession", s.CreateSession(t.Context(), sess, tok, userHash), auth.ErrUserNotFound)
+		wantErr(t, "CreateSession", s.CreateSession(t.Context(), sess, tok, u.SecurityStamp), auth.ErrUserNotFound)
 		wantErr(t, "FindRefreshToken", errOnly(s.FindRefreshToken(t.Context(), tok.Selector)), auth.ErrRefreshTokenNotFound)
 	})
 	t.Run("CredentialsChanged", func(t *testing.T) {
 		changed := newUser(t, s, "changed@example.com")
-		must(t, "ChangePassword", s.ChangePassword(t.Context(), changed.ID, "new-hash", t0, uuid.New()))
+		must(t, "ChangePassword", s.ChangePassword(t.Context(), changed.ID, changed.SecurityStamp, "new-hash", t0, uuid.New()))
 		sess := &auth.Session{ID: uuid.New(), UserID: changed.ID, CreatedAt: t0, LastUsedAt: t0, ExpiresAt: t0.Add(time.Hour)}
 		tok := newToken(t, sess.ID, sess.ExpiresAt)
-		wantErr(t, "CreateSession(old hash)", s.CreateSession(t.Context(), sess, tok, userHash), auth.ErrCredentialsChanged)
+		wantErr(t, "CreateSession(old stamp)", s.CreateSession(t.Context(), sess, tok, changed.SecurityStamp), auth.ErrCredentialsChanged)
 		wantErr(t, "FindSession", errOnly(s.FindSession(t.Context(), sess.ID)), auth.ErrSessionNotFound)
 		wantErr(t, "FindRefreshToken", errOnly(s.FindRefreshToken(t.Context(), tok.Selector)), auth.ErrRefreshTokenNotFound)
-		must(t, "CreateSession(new hash)", s.CreateSession(t.Context(), sess, tok, "new-hash"))
+		now, err := s.FindUserByID(t.Context(), changed.ID)
+		must(t, "FindUserByID", err)
+		must(t, "CreateSession(new stamp)", s.CreateSession(t.Context(), sess, tok, now.SecurityStamp))
+	})
+	t.Run("AfterRehash", func(t *testing.T) {
+		// A rehash is the same password: the sign-in that read the stamp before it still
+		// gets its session.
+		rehashed := newUser(t, s, "rehashed@example.com")
+		must(t, "UpdatePasswordHash", s.UpdatePasswordHash(t.Context(), rehashed.ID, userHash, "rehashed"))
+		sess := &auth.Session{ID: uuid.New(), UserID: rehashed.ID, CreatedAt: t0, LastUsedAt: t0, ExpiresAt: t0.Add(time.Hour)}
+		must(t, "CreateSession", s.CreateSession(t.Context(), sess, newToken(t, sess.ID, sess.ExpiresAt), rehashed.SecurityStamp))
 	})
 	t.Run("UserDeleted", func(t *testing.T) {
 		gone := newUser(t, s, "gone@example.com")
-		must(t, "DeleteUser", s.DeleteUser(t.Context(), gone.ID))
+		must(t, "DeleteUser", s.DeleteUser(t.Context(), gone.ID, gone.SecurityStamp))
 		sess := &auth.Session{ID: uuid.New(), UserID: gone.ID, CreatedAt: t0, LastUsedAt: t0, ExpiresAt: t0}
-		wantErr(t, "CreateSession", s.CreateSession(t.Context(), sess, newToken(t, sess.ID, t0), userHash), auth.ErrUserNotFound)
+		wantErr(t, "CreateSession", s.CreateSession(t.Context(), sess, newToken(t, sess.ID, t0), gone.SecurityStamp), auth.ErrUserNotFound)
 	})
 	t.Run("TokenOfAnotherSession", func(t *testing.T) {
 		sess := &auth.Session{ID: uuid.New(), UserID: u.ID, CreatedAt: t0, LastUsedAt: t0, ExpiresAt: t0}
-		if err := s.CreateSession(t.Context(), sess, newToken(t, uuid.New(), t0), userHash); err == nil {
+		if err := s.CreateSession(t.Context(), sess, newToken(t, uuid.New(), t0), u.SecurityStamp); err == nil {
 			t.Fatal("CreateSession: got nil error, want one")
 		}
 		wantErr(t, "FindSession", errOnly(s.FindSession(t.Context(), sess.ID)), auth.ErrSessionNotFound)
@@ -57,7 +67,7 @@ func testCreateSession(t *testing.T, s *store.Store) {
 		sess := &auth.Session{ID: uuid.New(), UserID: u.ID, CreatedAt: t0, LastUsedAt: t0, ExpiresAt: t0}
 		tok := newToken(t, sess.ID, t0)
 		tok.Selector = existing.Selector
-		if err := s.CreateSession(t.Context(), sess, tok, userHash); err == nil {
+		if err := s.CreateSession(t.Context(), sess, tok, u.SecurityStamp); err == nil {
 			t.Fatal("CreateSession with a taken selector: got nil error, want one")
 		}
 		wantErr(t, "FindSession", errOnly(s.FindSession(t.Context(), sess.ID)), auth.ErrSessionNotFound)

@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"UpdateUser", testUpdateUser},
 		{"UpdatePasswordHash", testUpdatePasswordHash},
 		{"ChangePassword", testChangePassword},
+		{"SecurityStamp", testSecurityStamp},
 		{"DeleteUser", testDeleteUser},
 		{"CreateSession", testCreateSession},
 		{"FindSession", testFindSession},
@@ -40,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"RotateRefreshToken", testRotateRefreshToken},
 		{"RotateWhileRevoking", testRotateWhileRevoking},
 		{"SignInWhilePasswordChanges", testSignInWhilePasswordChanges},
+		{"ConcurrentPasswordChanges", testConcurrentPasswordChanges},
 		{"EmailAccount", testEmailAccount},
 		{"ListSigningKeys", testListSigningKeys},
 		{"CreateSigningKey", testCreateSigningKey},
@@ -111,7 +113,8 @@ func wantEqual[T any](t *testing.T, what string, got, want T) {
 // userHash is the password hash of every user newUser creates.
 const userHash = "$2a$04$not-a-real-hash"
 
-// newUser creates a user with email and userHash, created at t0.
+// newUser creates a user with email and userHash, created at t0; the store sets its
+// SecurityStamp.
 func newUser(t *testing.T, s *store.Store, email string) *auth.User {
 	t.Helper()
 	u := &auth.User{
@@ -119,19 +122,24 @@ func newUser(t *testing.T, s *store.Store, email string) *auth.User {
 		PasswordHash: userHash, CreatedAt: t0, UpdatedAt: t0,
 	}
 	must(t, "CreateUser "+email, s.CreateUser(t.Context(), u))
+	if u.SecurityStamp == "" {
+		t.Fatalf("CreateUser %s: got no security stamp, want a fresh one set in the user", email)
+	}
 	return u
 }
 
 // newSession creates a session of userID last used at lastUsed and expiring at expires, with
-// its first refresh token. The user must have been created by newUser, with userHash.
+// its first refresh token, as a sign-in that has just read the user's security stamp would.
 func newSession(t *testing.T, s *store.Store, userID uuid.UUID, lastUsed, expires time.Time) (*auth.Session, *auth.RefreshToken) {
 	t.Helper()
+	u, err := s.FindUserByID(t.Context(), userID)
+	must(t, "FindUserByID", err)
 	sess := &auth.Session{
 		ID: uuid.New(), UserID: userID, UserAgent: "Firefox", IP: "192.0.2.1",
 		CreatedAt: t0, LastUsedAt: lastUsed, ExpiresAt: expires,
 	}
 	tok := newToken(t, sess.ID, expires)
-	must(t, "CreateSession", s.CreateSession(t.Context(), sess, tok, userHash))
+	must(t, "CreateSession", s.CreateSession(t.Context(), sess, tok, u.SecurityStamp))
 	return sess, tok
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/store"
 )
 
@@ -89,13 +90,16 @@ func testUpdateUser(t *testing.T, s *store.Store) {
 		u := newUser(t, s, "stale@example.com")
 		read, err := s.FindUserByID(t.Context(), u.ID) // a profile edit reads the user ...
 		must(t, "FindUserByID", err)
-		must(t, "ChangePassword", s.ChangePassword(t.Context(), u.ID, "changed-hash", t0.Add(time.Minute), uuid.New()))
+		must(t, "ChangePassword", s.ChangePassword(t.Context(), u.ID, u.SecurityStamp, "changed-hash", t0.Add(time.Minute), uuid.New()))
+		changed, err := s.FindUserByID(t.Context(), u.ID)
+		must(t, "FindUserByID", err)
 		read.FirstName, read.UpdatedAt = "Grace", t0.Add(time.Hour) // ... and saves it after the change
 		must(t, "UpdateUser", s.UpdateUser(t.Context(), read))
 		got, err := s.FindUserByID(t.Context(), u.ID)
 		must(t, "FindUserByID", err)
-		if got.PasswordHash != "changed-hash" || got.FirstName != "Grace" {
-			t.Errorf("user: got hash %q and first name %q, want %q and %q", got.PasswordHash, got.FirstName, "changed-hash", "Grace")
+		if got.PasswordHash != "changed-hash" || got.SecurityStamp != changed.SecurityStamp || got.FirstName != "Grace" {
+			t.Errorf("user: got hash %q, stamp %q and first name %q, want %q, %q and %q",
+				got.PasswordHash, got.SecurityStamp, got.FirstName, "changed-hash", changed.SecurityStamp, "Grace")
 		}
 	})
 	t.Run("NotFound", func(t *testing.T) {
@@ -116,7 +120,7 @@ func testUpdatePasswordHash(t *testing.T, s *store.Store) {
 	})
 	t.Run("CredentialsChanged", func(t *testing.T) {
 		u := newUser(t, s, "changed@example.com")
-		must(t, "ChangePassword", s.ChangePassword(t.Context(), u.ID, "changed-hash", t0, uuid.New()))
+		must(t, "ChangePassword", s.ChangePassword(t.Context(), u.ID, u.SecurityStamp, "changed-hash", t0, uuid.New()))
 		err := s.UpdatePasswordHash(t.Context(), u.ID, userHash, "rehashed")
 		wantErr(t, "UpdatePasswordHash", err, auth.ErrCredentialsChanged)
 		got, err := s.FindUserByID(t.Context(), u.ID)
@@ -170,12 +174,15 @@ func testChangePassword(t *testing.T, s *store.Store) {
 		otherSess, _ := newSession(t, s, other.ID, t0, t0.Add(time.Hour))
 
 		now := t0.Add(time.Minute)
-		must(t, "ChangePassword", s.ChangePassword(t.Context(), u.ID, "new-hash", now, keep.ID))
+		must(t, "ChangePassword", s.ChangePassword(t.Context(), u.ID, u.SecurityStamp, "new-hash", now, keep.ID))
 
 		got, err := s.FindUserByID(t.Context(), u.ID)
 		must(t, "FindUserByID", err)
 		if got.PasswordHash != "new-hash" || !got.UpdatedAt.Equal(now) {
 			t.Errorf("user: got hash %q updated %v, want %q and %v", got.PasswordHash, got.UpdatedAt, "new-hash", now)
+		}
+		if got.SecurityStamp == u.SecurityStamp || got.SecurityStamp == "" {
+			t.Errorf("security stamp: got %q after the change, want a new one (it was %q)", got.SecurityStamp, u.SecurityStamp)
 		}
 		sessions, err := s.ListSessions(t.Context(), u.ID, t0)
 		must(t, "ListSessions", err)
@@ -184,8 +191,24 @@ func testChangePassword(t *testing.T, s *store.Store) {
 		wantErr(t, "FindRefreshToken(deleted)", errOnly(s.FindRefreshToken(t.Context(), goneTok.Selector)), auth.ErrRefreshTokenNotFound)
 		must(t, "FindSession(other user's)", errOnly(s.FindSession(t.Context(), otherSess.ID)))
 	})
+	t.Run("StaleStamp", func(t *testing.T) {
+		u := newUser(t, s, "stale-stamp@example.com")
+		sess, tok := newSession(t, s, u.ID, t0, t0.Add(time.Hour))
+		must(t, "ChangePassword", s.ChangePassword(t.Context(), u.ID, u.SecurityStamp, "first-hash", t0, uuid.New()))
+		before, err := s.FindUserByID(t.Context(), u.ID)
+		must(t, "FindUserByID", err)
+		_, tok2 := newSession(t, s, u.ID, t0, t0.Add(time.Hour))
+		err = s.ChangePassword(t.Context(), u.ID, u.SecurityStamp, "second-hash", t0.Add(time.Minute), uuid.New())
+		wantErr(t, "ChangePassword(stale stamp)", err, auth.ErrCredentialsChanged)
+		after, err := s.FindUserByID(t.Context(), u.ID)
+		must(t, "FindUserByID", err)
+		wantEqual(t, "user after the refused change", after, before)
+		must(t, "FindRefreshToken(session kept by the refused change)", errOnly(s.FindRefreshToken(t.Context(), tok2.Selector)))
+		wantErr(t, "FindSession(revoked by the first change)", errOnly(s.FindSession(t.Context(), sess.ID)), auth.ErrSessionNotFound)
+		wantErr(t, "FindRefreshToken", errOnly(s.FindRefreshToken(t.Context(), tok.Selector)), auth.ErrRefreshTokenNotFound)
+	})
 	t.Run("NotFound", func(t *testing.T) {
-		err := s.ChangePassword(t.Context(), uuid.New(), "hash", t0, uuid.New())
+		err := s.ChangePassword(t.Context(), uuid.New(), "stamp", "hash", t0, uuid.New())
 		wantErr(t, "ChangePassword", err, auth.ErrUserNotFound)
 	})
 }
@@ -199,20 +222,28 @@ func testDeleteUser(t *testing.T, s *store.Store) {
 		otherSess, otherTok := newSession(t, s, other.ID, t0, t0.Add(time.Hour))
 		otherAcct := newEmailAccount(t, s, other.ID, "inbox@example.com")
 
-		must(t, "DeleteUser", s.DeleteUser(t.Context(), u.ID))
+		must(t, "DeleteUser", s.DeleteUser(t.Context(), u.ID, u.SecurityStamp))
 
 		ctx := t.Context()
 		wantErr(t, "FindUserByID", errOnly(s.FindUserByID(ctx, u.ID)), auth.ErrUserNotFound)
 		wantErr(t, "FindSession", errOnly(s.FindSession(ctx, sess.ID)), auth.ErrSessionNotFound)
 		wantErr(t, "FindRefreshToken", errOnly(s.FindRefreshToken(ctx, tok.Selector)), auth.ErrRefreshTokenNotFound)
-		wantErr(t, "FindEmailAccount", errOnly(s.FindEmailAccount(ctx, u.ID, acct.ID)), auth.ErrEmailAccountNotFound)
+		wantErr(t, "FindEmailAccount", errOnly(s.FindEmailAccount(ctx, u.ID, acct.ID)), mailbox.ErrEmailAccountNotFound)
 		must(t, "FindSession(other user's)", errOnly(s.FindSession(ctx, otherSess.ID)))
 		must(t, "FindRefreshToken(other user's)", errOnly(s.FindRefreshToken(ctx, otherTok.Selector)))
 		must(t, "FindEmailAccount(other user's)", errOnly(s.FindEmailAccount(ctx, other.ID, otherAcct.ID)))
 		newUser(t, s, u.Email) // the email is free again
 	})
+	t.Run("StaleStamp", func(t *testing.T) {
+		u := newUser(t, s, "confirmed-before@example.com")
+		sess, _ := newSession(t, s, u.ID, t0, t0.Add(time.Hour))
+		must(t, "ChangePassword", s.ChangePassword(t.Context(), u.ID, u.SecurityStamp, "new-hash", t0, sess.ID))
+		wantErr(t, "DeleteUser(stale stamp)", s.DeleteUser(t.Context(), u.ID, u.SecurityStamp), auth.ErrCredentialsChanged)
+		must(t, "FindUserByID", errOnly(s.FindUserByID(t.Context(), u.ID)))
+		must(t, "FindSession", errOnly(s.FindSession(t.Context(), sess.ID)))
+	})
 	t.Run("NotFound", func(t *testing.T) {
-		wantErr(t, "DeleteUser", s.DeleteUser(t.Context(), uuid.New()), auth.ErrUserNotFound)
+		wantErr(t, "DeleteUser", s.DeleteUser(t.Context(), uuid.New(), "stamp"), auth.ErrUserNotFound)
 	})
 }
 
