@@ -148,7 +148,7 @@ USERS = [
          password="argon2-was-here", created="2024-08-02 08:00:00.000000", updated=None, accounts=[],
          expect="imported", scheme="argon2"),
     # All 32 hex digits are decimal digits, so SQLite's NUMERIC affinity (the column is declared
-    # UUID) stores the bound text as a REAL and the id is lost: about 1 uuid4 in a million.
+    # UUID) stores the bound text as a REAL and the id is lost: about 1 uuid4 in 450,000.
     dict(id="31415926535847978323846264338327", email="digits@example.com", first="Numeric", last="Id",
          password="securepass123", created="2024-09-01 08:00:00.000000", updated=None,
          accounts=[("digits@gmail.com", "gmail", None)], expect="id_not_uuid"),
