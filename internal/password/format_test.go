@@ -171,3 +171,22 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// An imported user signs in once with the imported hash; the fresh hash the caller then stores
+// is bcrypt at the hasher's cost and asks for nothing more.
+func TestImported_ReplacedAfterSignIn(t *testing.T) {
+	b := mustBcrypt(t, 4)
+	for _, imported := range []string{goodArgon2, goodPBKDF2} {
+		ok, err := b.Verify(imported, "securepass123")
+		if !ok || err != nil || !b.NeedsRehash(imported) {
+			t.Fatalf("%.15s: got Verify (%v, %v), NeedsRehash %v; want (true, nil), true", imported, ok, err, b.NeedsRehash(imported))
+		}
+		fresh, err := b.Hash("securepass123")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f, err := Identify(fresh); f != FormatBcrypt || err != nil || b.NeedsRehash(fresh) {
+			t.Fatalf("fresh hash: got (%q, %v), NeedsRehash %v; want bcrypt, false", f, err, b.NeedsRehash(fresh))
+		}
+	}
+}
