@@ -54,6 +54,10 @@ type apiOptions struct {
 	grace   time.Duration
 	web     fstest.MapFS
 	origins []string
+	// hasher replaces bcrypt at testCost; maxHashes and hashWait bound the hashing slots.
+	hasher    auth.Hasher
+	maxHashes int
+	hashWait  time.Duration
 }
 
 func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
@@ -65,12 +69,15 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hasher, err := password.NewBcrypt(testCost)
-	if err != nil {
-		t.Fatal(err)
+	var hasher auth.Hasher = opt.hasher
+	if hasher == nil {
+		var err error
+		if hasher, err = password.NewBcrypt(testCost); err != nil {
+			t.Fatal(err)
+		}
 	}
 	svc, err := auth.NewService(auth.Options{
-		Store: st, Hasher: hasher, Logger: log,
+		Store: st, Hasher: hasher, Logger: log, MaxConcurrentHashes: opt.maxHashes, HashWait: opt.hashWait,
 		Tokens:     token.NewIssuer(keys, "http://gatehouse.test", "gatehouse", 15*time.Minute),
 		RefreshTTL: 720 * time.Hour, ReuseGrace: opt.grace,
 	})
