@@ -18,7 +18,11 @@ import (
 
 type ctxKey int
 
-const requestInfoKey ctxKey = iota
+const (
+	requestInfoKey ctxKey = iota
+	// principalKey holds the auth.Principal of a request that passed the bearer policy.
+	principalKey
+)
 
 // requestInfo is what the access log learns while a request is served: handlers add the
 // user once they know it.

@@ -32,6 +32,9 @@ type Options struct {
 	AllowedOrigins []string
 	// Web is the built web app (web.Dist()); without index.html a "not built" page is served.
 	Web fs.FS
+	// AppRoutes are the page paths the web app routes (web.Routes()): they get its shell with
+	// 200, and every other page path gets the shell with 404.
+	AppRoutes []string
 	// Version is reported by /healthz.
 	Version string
 }
@@ -76,17 +79,15 @@ func NewServer(svc *auth.Service, keys *token.Keyring, opts Options) http.Handle
 // methods dispatches one path's routes by method, answering others with FastAPI's 405.
 func (s *server) methods(routes []route) http.Handler {
 	allow := make([]string, len(routes))
+	chains := make([]handlerFunc, len(routes))
 	for i, rt := range routes {
 		allow[i] = rt.method
+		chains[i] = s.chain(rt)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for _, rt := range routes {
+		for i, rt := range routes {
 			if r.Method == rt.method || r.Method == http.MethodHead && rt.method == http.MethodGet {
-				h := rt.handle
-				if rt.op.cookie {
-					h = s.sameOrigin(h)
-				}
-				s.serve(w, r, h)
+				s.serve(w, r, chains[i])
 				return
 			}
 		}
@@ -98,23 +99,6 @@ func (s *server) methods(routes []route) http.Handler {
 func (s *server) serve(w http.ResponseWriter, r *http.Request, h handlerFunc) {
 	if err := h(w, r); err != nil {
 		writeError(w, r, s.log, err)
-	}
-}
-
-// authed wraps a handler that needs a signed-in user: it checks the bearer token and passes
-// on who the request acts for.
-func (s *server) authed(h func(w http.ResponseWriter, r *http.Request, p auth.Principal) error) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-		if !strings.EqualFold(scheme, "Bearer") || tok == "" {
-			return auth.ErrNotAuthenticated
-		}
-		p, err := s.svc.Authenticate(r.Context(), strings.TrimSpace(tok))
-		if err != nil {
-			return err
-		}
-		infoFrom(r.Context()).userID = p.UserID
-		return h(w, r, p)
 	}
 }
 

@@ -493,6 +493,15 @@ export interface operations {
                     "application/json": components["schemas"]["JWKS"];
                 };
             };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     register: {
@@ -519,6 +528,15 @@ export interface operations {
             };
             /** @description The email is taken (code email_taken) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -557,6 +575,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Invalid input */
@@ -606,8 +633,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cross-origin request */
+            /** @description Cross-origin request (code cross_origin) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -642,8 +678,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Cross-origin request */
+            /** @description Cross-origin request (code cross_origin) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -680,8 +725,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cross-origin request */
+            /** @description Cross-origin request (code cross_origin) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -731,6 +785,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid input */
             422: {
                 headers: {
@@ -760,8 +823,17 @@ export interface operations {
                     "application/json": components["schemas"]["EmailAccountResponse"][];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -802,8 +874,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -840,7 +921,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -851,6 +932,15 @@ export interface operations {
             };
             /** @description No such account of mine (code email_account_not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -893,7 +983,7 @@ export interface operations {
                     "application/json": components["schemas"]["EmailAccountResponse"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -904,6 +994,15 @@ export interface operations {
             };
             /** @description No such account of mine (code email_account_not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -940,8 +1039,17 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -973,8 +1081,17 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1022,8 +1139,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1071,8 +1197,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1109,8 +1244,17 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponse"][];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1138,8 +1282,17 @@ export interface operations {
                     "application/json": components["schemas"]["RevokedResponse"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1167,7 +1320,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1178,6 +1331,15 @@ export interface operations {
             };
             /** @description No such session of mine (code session_not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1214,6 +1376,15 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     openapi: {
@@ -1234,6 +1405,15 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     readyz: {
@@ -1252,6 +1432,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The database does not answer */
