@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/store"
 	"github.com/gatehouse/gatehouse/internal/token"
+	"github.com/gatehouse/gatehouse/web"
 )
 
 // testCost is bcrypt's lowest cost: hashing is what the tests would otherwise wait on.
@@ -84,13 +85,13 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var web = fstest.MapFS{}
+	var dist = fstest.MapFS{}
 	if opt.web != nil {
-		web = opt.web
+		dist = opt.web
 	}
 	h := httpapi.NewServer(svc, keys, httpapi.Options{
-		Logger: log, SecureCookies: true, RefreshTTL: 720 * time.Hour, Web: web, Version: "test",
-		AllowedOrigins: opt.origins,
+		Logger: log, SecureCookies: true, RefreshTTL: 720 * time.Hour, Web: dist, Version: "test",
+		AllowedOrigins: opt.origins, AppRoutes: web.Routes(),
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
