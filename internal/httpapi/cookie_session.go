@@ -61,7 +61,7 @@ func (s *server) checkOrigin(r *http.Request) error {
 // proxy that rewrites Host, set GATEHOUSE_ALLOWED_ORIGINS to the public origin.
 func (s *server) ownOrigin(r *http.Request) string {
 	scheme := "http"
-	if r.TLS != nil || s.fromTrustedProxy(r) && r.Header.Get("X-Forwarded-Proto") == "https" {
+	if s.overTLS(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + strings.ToLower(r.Host)

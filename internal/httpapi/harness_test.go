@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -49,6 +50,8 @@ type api struct {
 	t    testing.TB
 	url  string
 	logs *syncBuffer
+	// client trusts the server's certificate when it serves TLS.
+	client *http.Client
 }
 
 type apiOptions struct {
@@ -59,6 +62,10 @@ type apiOptions struct {
 	hasher    auth.Hasher
 	maxHashes int
 	hashWait  time.Duration
+	// tls serves over TLS (a self-signed certificate the client trusts); hsts is HSTSMaxAge.
+	tls     bool
+	hsts    time.Duration
+	trusted []netip.Prefix
 }
 
 func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
@@ -91,11 +98,18 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 	}
 	h := httpapi.NewServer(svc, keys, httpapi.Options{
 		Logger: log, SecureCookies: true, RefreshTTL: 720 * time.Hour, Web: dist, Version: "test",
-		AllowedOrigins: opt.origins, AppRoutes: web.Routes(),
+		AllowedOrigins: opt.origins, AppRoutes: web.Routes(), HSTSMaxAge: opt.hsts, TrustedProxies: opt.trusted,
 	})
-	srv := httptest.NewServer(h)
+	srv := httptest.NewUnstartedServer(h)
+	client := http.DefaultClient
+	if opt.tls {
+		srv.StartTLS()
+		client = srv.Client()
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(srv.Close)
-	return &api{t: t, url: srv.URL, logs: logs}
+	return &api{t: t, url: srv.URL, logs: logs, client: client}
 }
 
 // reply is a response read whole.
@@ -141,7 +155,7 @@ func (a *api) req(method, path string, body any, headers ...string) reply {
 	for i := 0; i+1 < len(headers); i += 2 {
 		r.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := http.DefaultClient.Do(r)
+	resp, err := a.client.Do(r)
 	if err != nil {
 		a.t.Fatal(err)
 	}

@@ -24,6 +24,9 @@ type Options struct {
 	// SecureCookies marks the refresh cookie Secure (and names it __Secure-…). Browsers accept
 	// Secure cookies from http://localhost, so only plain-http deployments elsewhere turn it off.
 	SecureCookies bool
+	// HSTSMaxAge is the Strict-Transport-Security max-age of responses to requests that came
+	// over HTTPS; 0 sends none.
+	HSTSMaxAge time.Duration
 	// RefreshTTL is the refresh cookie's lifetime.
 	RefreshTTL time.Duration
 	// AllowedOrigins may call the API from the browser besides the server's own origin (CORS
@@ -73,7 +76,7 @@ func NewServer(svc *auth.Service, keys *token.Keyring, opts Options) http.Handle
 		mux.Handle(p, s.methods(byPath[p]))
 	}
 	mux.Handle("/", s.web())
-	return logRequests(s.log, secureHeaders(cors(opts.AllowedOrigins, mux)))
+	return logRequests(s.log, secureHeaders(s.hsts(cors(opts.AllowedOrigins, mux))))
 }
 
 // methods dispatches one path's routes by method, answering others with FastAPI's 405.
