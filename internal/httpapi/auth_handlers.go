@@ -110,6 +110,9 @@ func asOAuth(err error) error {
 		code = "invalid_grant"
 	case errors.Is(err, errUnsupportedGrant):
 		code = "unsupported_grant_type"
+	case errors.Is(err, auth.ErrBusy):
+		// RFC 6749 names this code for the authorization endpoint; it says the same here.
+		code = "temporarily_unavailable"
 	}
 	var ae *auth.Error
 	var he *httpError

@@ -44,11 +44,11 @@ func TestAPI_Busy(t *testing.T) {
 	<-h.entered
 
 	for _, tt := range []struct {
-		path    string
-		headers []string
+		path, oauthError string
+		headers          []string
 	}{
-		{"/api/auth/token", nil},
-		{"/api/auth/session", []string{"Origin", a.url}},
+		{"/api/auth/token", "temporarily_unavailable", nil},
+		{"/api/auth/session", "", []string{"Origin", a.url}},
 	} {
 		r := a.req("POST", tt.path, loginForm("eve@example.com", "password123"), tt.headers...)
 		wantStatus(t, r, http.StatusServiceUnavailable)
@@ -57,6 +57,9 @@ func TestAPI_Busy(t *testing.T) {
 		}
 		if m := r.json(); m["code"] != "busy" || m["detail"] != "The server is busy; try again in a moment" {
 			t.Errorf("%s: got %s, want code busy and its detail", tt.path, r.body)
+		}
+		if got, _ := r.json()["error"].(string); got != tt.oauthError {
+			t.Errorf("%s: got error %q, want %q", tt.path, got, tt.oauthError)
 		}
 	}
 	release()
