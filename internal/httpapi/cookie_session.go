@@ -94,6 +94,7 @@ var opSessionCreate = operation{
 	responses: []response{
 		{http.StatusOK, "Signed in; the refresh cookie is set", tokenResponse{}},
 		{http.StatusUnauthorized, "Wrong email or password", errorBody{}},
+		busyResponse,
 	},
 }
 

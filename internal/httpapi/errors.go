@@ -52,6 +52,9 @@ var statusOf = map[string]int{
 	auth.ErrBusy.Code: http.StatusServiceUnavailable,
 }
 
+// busyResponse documents the 503 of a route that hashes or verifies a password.
+var busyResponse = response{http.StatusServiceUnavailable, "Every password-hashing slot is taken (code busy); retry after Retry-After seconds", errorBody{}}
+
 // errorBody is every error response but validation's: FastAPI's {"detail": "…"} with a stable
 // code beside it, and on the token endpoint RFC 6749's error fields too.
 type errorBody struct {

@@ -68,6 +68,7 @@ var opDeleteMe = operation{
 	responses: []response{
 		{http.StatusNoContent, "Deleted", nil},
 		{http.StatusBadRequest, "Wrong password (code incorrect_password)", errorBody{}},
+		busyResponse,
 	},
 }
 
@@ -91,6 +92,7 @@ var opChangePassword = operation{
 	responses: []response{
 		{http.StatusNoContent, "Changed", nil},
 		{http.StatusBadRequest, "Wrong current password (code incorrect_password)", errorBody{}},
+		busyResponse,
 	},
 }
 
