@@ -43,7 +43,7 @@ func (p policy) bodyLimit() int64 {
 var (
 	public   = policy{}
 	bearer   = policy{bearer: true}
-	cookieOn = policy{cookie: true}
+	withCookie = policy{cookie: true}
 )
 
 // routes lists every endpoint of the API.
@@ -52,9 +52,9 @@ func (s *server) routes() []route {
 		{http.MethodPost, "/api/auth/register", public, opRegister, s.handleRegister},
 		{http.MethodPost, "/api/auth/token", public, opToken, s.handleToken},
 		{http.MethodPost, "/api/auth/revoke", public, opRevoke, s.handleRevoke},
-		{http.MethodPost, "/api/auth/session", cookieOn, opSessionCreate, s.handleSessionCreate},
-		{http.MethodPost, "/api/auth/session/refresh", cookieOn, opSessionRefresh, s.handleSessionRefresh},
-		{http.MethodDelete, "/api/auth/session", cookieOn, opSessionDelete, s.handleSessionDelete},
+		{http.MethodPost, "/api/auth/session", withCookie, opSessionCreate, s.handleSessionCreate},
+		{http.MethodPost, "/api/auth/session/refresh", withCookie, opSessionRefresh, s.handleSessionRefresh},
+		{http.MethodDelete, "/api/auth/session", withCookie, opSessionDelete, s.handleSessionDelete},
 
 		{http.MethodGet, "/api/users/me", bearer, opMe, s.handleMe},
 		{http.MethodPut, "/api/users/me", bearer, opUpdateMe, s.handleUpdateMe},
