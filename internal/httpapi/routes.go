@@ -41,8 +41,8 @@ func (p policy) bodyLimit() int64 {
 
 // The policies most routes share; a route that needs more spells its own.
 var (
-	public   = policy{}
-	bearer   = policy{bearer: true}
+	public     = policy{}
+	bearer     = policy{bearer: true}
 	withCookie = policy{cookie: true}
 )
 
