@@ -203,9 +203,9 @@ func serve(ctx context.Context, e *env) error {
 	}
 	handler := httpapi.NewServer(svc, keys, httpapi.Options{
 		Logger: log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies,
-		RefreshTTL: cfg.RefreshTokenTTL, AllowedOrigins: cfg.AllowedOrigins,
+		RefreshTTL: cfg.RefreshTokenTTL, AllowedOrigins: cfg.AllowedOrigins, HSTSMaxAge: cfg.HSTSMaxAge,
 		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
-		Web:       web.Dist(), Version: buildVersion(),
+		Web:       web.Dist(), AppRoutes: web.Routes(), Version: buildVersion(),
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -38,6 +38,7 @@ type Config struct {
 	SigningKeyRotation time.Duration
 	TrustedProxies     []netip.Prefix
 	SecureCookies      bool
+	HSTSMaxAge         time.Duration
 	AllowedOrigins     []string
 	LogFormat          string
 	LogLevel           string
@@ -87,6 +88,8 @@ var Settings = []setting{
 		func(c *Config, v string) error { return prefixes(&c.TrustedProxies, v) }},
 	{"GATEHOUSE_SECURE_COOKIES", "secure-cookies", "true", "mark the refresh cookie Secure; browsers accept that on http://localhost",
 		func(c *Config, v string) error { return boolean(&c.SecureCookies, v) }},
+	{"GATEHOUSE_HSTS_MAX_AGE", "hsts-max-age", "8760h", "Strict-Transport-Security max-age, sent over HTTPS only; 0 turns it off (0–17520h)",
+		func(c *Config, v string) error { return duration(&c.HSTSMaxAge, v, 0, 17520*time.Hour) }},
 	{"GATEHOUSE_ALLOWED_ORIGINS", "allowed-origins", "", "comma-separated origins besides our own that may call the API from a browser",
 		func(c *Config, v string) error { return origins(&c.AllowedOrigins, v) }},
 	{"GATEHOUSE_LOG_FORMAT", "log-format", "text", "text or json",

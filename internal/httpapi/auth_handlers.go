@@ -15,6 +15,7 @@ var opRegister = operation{
 	responses: []response{
 		{http.StatusCreated, "Registered", message{}},
 		{http.StatusBadRequest, "The email is taken (code email_taken)", errorBody{}},
+		busyResponse,
 	},
 }
 
@@ -64,6 +65,7 @@ var opToken = operation{
 		{http.StatusOK, "Signed in", tokenResponse{}},
 		{http.StatusBadRequest, "Unsupported grant_type (error unsupported_grant_type)", errorBody{}},
 		{http.StatusUnauthorized, "Wrong email or password, or an invalid refresh token (error invalid_grant)", errorBody{}},
+		busyResponse,
 	},
 }
 
@@ -110,6 +112,9 @@ func asOAuth(err error) error {
 		code = "invalid_grant"
 	case errors.Is(err, errUnsupportedGrant):
 		code = "unsupported_grant_type"
+	case errors.Is(err, auth.ErrBusy):
+		// RFC 6749 names this code for the authorization endpoint; it says the same here.
+		code = "temporarily_unavailable"
 	}
 	var ae *auth.Error
 	var he *httpError

@@ -41,29 +41,27 @@ func (s *server) clearRefreshCookie(w http.ResponseWriter) {
 	})
 }
 
-// sameOrigin guards the cookie endpoints against cross-site request forgery, beyond what
+// checkOrigin guards the cookie endpoints against cross-site request forgery, beyond what
 // SameSite=Strict already does: a browser names the page's origin in Origin (or at least
 // Sec-Fetch-Site), and it must be exactly ours (scheme, host and port) or an allowed one. A
 // request with neither comes from no browser, so it carries no cookie that was not
 // deliberately given to it.
-func (s *server) sameOrigin(next handlerFunc) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		if origin := r.Header.Get("Origin"); origin != "" {
-			if origin != s.ownOrigin(r) && !slices.Contains(s.opts.AllowedOrigins, origin) {
-				return errCrossOrigin
-			}
-		} else if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+func (s *server) checkOrigin(r *http.Request) error {
+	if origin := r.Header.Get("Origin"); origin != "" {
+		if origin != s.ownOrigin(r) && !slices.Contains(s.opts.AllowedOrigins, origin) {
 			return errCrossOrigin
 		}
-		return next(w, r)
+	} else if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return errCrossOrigin
 	}
+	return nil
 }
 
 // ownOrigin is the origin a browser names when it calls us from our own pages. Behind a
 // proxy that rewrites Host, set GATEHOUSE_ALLOWED_ORIGINS to the public origin.
 func (s *server) ownOrigin(r *http.Request) string {
 	scheme := "http"
-	if r.TLS != nil || s.fromTrustedProxy(r) && r.Header.Get("X-Forwarded-Proto") == "https" {
+	if s.overTLS(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + strings.ToLower(r.Host)
@@ -86,7 +84,7 @@ func (s *server) refreshCookie(r *http.Request) (string, error) {
 }
 
 var opSessionCreate = operation{
-	id: "createSession", tag: "browser session", summary: "Sign in (browser)", cookie: true,
+	id: "createSession", tag: "browser session", summary: "Sign in (browser)",
 	desc: "Like the password grant of /api/auth/token, but the refresh token is set as an HttpOnly, Secure, " +
 		"SameSite=Strict cookie scoped to /api/auth/session and only the access token is returned.",
 	form: struct {
@@ -96,7 +94,7 @@ var opSessionCreate = operation{
 	responses: []response{
 		{http.StatusOK, "Signed in; the refresh cookie is set", tokenResponse{}},
 		{http.StatusUnauthorized, "Wrong email or password", errorBody{}},
-		{http.StatusForbidden, "Cross-origin request", errorBody{}},
+		busyResponse,
 	},
 }
 
@@ -118,13 +116,12 @@ func (s *server) handleSessionCreate(w http.ResponseWriter, r *http.Request) err
 }
 
 var opSessionRefresh = operation{
-	id: "refreshSession", tag: "browser session", summary: "Refresh (browser)", cookie: true,
+	id: "refreshSession", tag: "browser session", summary: "Refresh (browser)",
 	desc: "Rotates the refresh cookie and returns a new access token. A web app calls it on load to restore " +
 		"the session, and when an access token expires.",
 	responses: []response{
 		{http.StatusOK, "Refreshed; the cookie is rotated", tokenResponse{}},
 		{http.StatusUnauthorized, "No valid session: the cookie is cleared", errorBody{}},
-		{http.StatusForbidden, "Cross-origin request", errorBody{}},
 	},
 }
 
@@ -147,11 +144,10 @@ func (s *server) handleSessionRefresh(w http.ResponseWriter, r *http.Request) er
 }
 
 var opSessionDelete = operation{
-	id: "deleteSession", tag: "browser session", summary: "Sign out (browser)", cookie: true,
+	id: "deleteSession", tag: "browser session", summary: "Sign out (browser)",
 	desc: "Revokes the session of the refresh cookie and clears it. Succeeds without a cookie too.",
 	responses: []response{
 		{http.StatusNoContent, "Signed out", nil},
-		{http.StatusForbidden, "Cross-origin request", errorBody{}},
 	},
 }
 

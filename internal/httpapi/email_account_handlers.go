@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
 )
 
@@ -28,12 +27,13 @@ func newEmailAccountResponse(a *mailbox.EmailAccount) emailAccountResponse {
 }
 
 var opListEmailAccounts = operation{
-	id: "listEmailAccounts", tag: "email accounts", summary: "My connected email accounts", auth: true,
+	id: "listEmailAccounts", tag: "email accounts", summary: "My connected email accounts",
 	responses: []response{{http.StatusOK, "Oldest first", []emailAccountResponse{}}},
 }
 
 // handleListEmailAccounts serves GET /api/email-accounts.
-func (s *server) handleListEmailAccounts(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *server) handleListEmailAccounts(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
 	list, err := s.opts.Mailboxes.List(r.Context(), p)
 	if err != nil {
 		return err
@@ -46,7 +46,7 @@ func (s *server) handleListEmailAccounts(w http.ResponseWriter, r *http.Request,
 }
 
 var opAddEmailAccount = operation{
-	id: "addEmailAccount", tag: "email accounts", summary: "Connect an email account", auth: true,
+	id: "addEmailAccount", tag: "email accounts", summary: "Connect an email account",
 	body: mailbox.EmailAccountInput{},
 	responses: []response{
 		{http.StatusCreated, "Connected", emailAccountResponse{}},
@@ -55,7 +55,8 @@ var opAddEmailAccount = operation{
 }
 
 // handleAddEmailAccount serves POST /api/email-accounts.
-func (s *server) handleAddEmailAccount(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *server) handleAddEmailAccount(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
 	in, err := decode[mailbox.EmailAccountInput](r)
 	if err != nil {
 		return err
@@ -68,7 +69,7 @@ func (s *server) handleAddEmailAccount(w http.ResponseWriter, r *http.Request, p
 }
 
 var opRenameEmailAccount = operation{
-	id: "renameEmailAccount", tag: "email accounts", summary: "Rename an email account", auth: true,
+	id: "renameEmailAccount", tag: "email accounts", summary: "Rename an email account",
 	body: mailbox.RenameInput{},
 	responses: []response{
 		{http.StatusOK, "Renamed", emailAccountResponse{}},
@@ -77,7 +78,8 @@ var opRenameEmailAccount = operation{
 }
 
 // handleRenameEmailAccount serves PATCH /api/email-accounts/{id}.
-func (s *server) handleRenameEmailAccount(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *server) handleRenameEmailAccount(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
 	id, err := pathID(r)
 	if err != nil {
 		return err
@@ -94,7 +96,7 @@ func (s *server) handleRenameEmailAccount(w http.ResponseWriter, r *http.Request
 }
 
 var opRemoveEmailAccount = operation{
-	id: "removeEmailAccount", tag: "email accounts", summary: "Disconnect an email account", auth: true,
+	id: "removeEmailAccount", tag: "email accounts", summary: "Disconnect an email account",
 	responses: []response{
 		{http.StatusNoContent, "Disconnected", nil},
 		{http.StatusNotFound, "No such account of mine (code email_account_not_found)", errorBody{}},
@@ -102,7 +104,8 @@ var opRemoveEmailAccount = operation{
 }
 
 // handleRemoveEmailAccount serves DELETE /api/email-accounts/{id}.
-func (s *server) handleRemoveEmailAccount(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *server) handleRemoveEmailAccount(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
 	id, err := pathID(r)
 	if err != nil {
 		return err

@@ -31,7 +31,8 @@ var (
 )
 
 // statusOf maps each domain error code to its HTTP status. A code missing here is a bug,
-// answered as 500 and logged.
+// answered as 500 and logged; TestStatusOf_EveryCode reads the domain packages' source and
+// fails for any code without an entry, so a new code cannot silently become a 500.
 var statusOf = map[string]int{
 	auth.CodeInvalidInput:             http.StatusUnprocessableEntity,
 	auth.ErrEmailTaken.Code:           http.StatusBadRequest,
@@ -44,11 +45,16 @@ var statusOf = map[string]int{
 	auth.ErrRefreshTokenNotFound.Code: http.StatusNotFound,
 	// 409: the request lost a race to another credential change; nothing was changed.
 	auth.ErrCredentialsChanged.Code: http.StatusConflict,
+	// Every hashing slot stayed taken: overload, which passes. writeError adds Retry-After.
+	auth.ErrBusy.Code: http.StatusServiceUnavailable,
 
 	mailbox.ErrEmailAccountNotFound.Code: http.StatusNotFound,
 	mailbox.ErrEmailAccountExists.Code:   http.StatusBadRequest,
 	mailbox.ErrTooManyEmailAccounts.Code: http.StatusBadRequest,
 }
+
+// busyResponse documents the 503 of a route that hashes or verifies a password.
+var busyResponse = response{http.StatusServiceUnavailable, "Every password-hashing slot is taken (code busy); retry after Retry-After seconds", errorBody{}}
 
 // errorBody is every error response but validation's: FastAPI's {"detail": "…"} with a stable
 // code beside it, and on the token endpoint RFC 6749's error fields too.

@@ -10,13 +10,13 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
 )
-
-// maxBodyBytes bounds every request body: no input of ours comes near it.
-const maxBodyBytes = 64 << 10
 
 // handlerFunc is an HTTP handler that returns its failure; errors.go writes it.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
@@ -50,7 +50,8 @@ func decode[T any](r *http.Request) (T, error) {
 	if err := requireContentType(r, "application/json"); err != nil {
 		return v, err
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
+	// The route's chain has bounded r.Body by its policy's limit.
+	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -78,6 +79,10 @@ func decode[T any](r *http.Request) (T, error) {
 			if f.required {
 				problems = append(problems, auth.FieldError{Field: f.name, Msg: auth.MsgMissing, Type: auth.TypeMissing})
 			}
+			continue
+		}
+		if !validJSONText(raw) {
+			problems = append(problems, invalidUnicode(f.name))
 			continue
 		}
 		if err := json.Unmarshal(raw, rv.Field(i).Addr().Interface()); err != nil {
@@ -139,7 +144,6 @@ func parseForm(r *http.Request) error {
 	if err := requireContentType(r, "application/x-www-form-urlencoded"); err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(nil, r.Body, maxBodyBytes)
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -150,20 +154,73 @@ func parseForm(r *http.Request) error {
 	return nil
 }
 
-// formFields returns the named form values, or a 422 listing the missing ones.
+// formFields returns the named form values, or a 422 listing the missing ones and those that
+// are not UTF-8 (percent-decoding yields any bytes at all).
 func formFields(r *http.Request, names ...string) ([]string, error) {
 	values := make([]string, len(names))
-	var missing []auth.FieldError
+	var problems []auth.FieldError
 	for i, name := range names {
-		if !r.PostForm.Has(name) {
-			missing = append(missing, auth.FieldError{Field: name, Msg: auth.MsgMissing, Type: auth.TypeMissing})
-		}
 		values[i] = r.PostForm.Get(name)
+		switch {
+		case !r.PostForm.Has(name):
+			problems = append(problems, auth.FieldError{Field: name, Msg: auth.MsgMissing, Type: auth.TypeMissing})
+		case !utf8.ValidString(values[i]):
+			problems = append(problems, invalidUnicode(name))
+		}
 	}
-	if len(missing) > 0 {
-		return nil, auth.Invalid(missing...)
+	if len(problems) > 0 {
+		return nil, auth.Invalid(problems...)
 	}
 	return values, nil
+}
+
+// invalidUnicode is the 422 item of a field whose text is not valid Unicode.
+func invalidUnicode(field string) auth.FieldError {
+	return auth.FieldError{Field: field, Msg: "value is not valid UTF-8 text", Type: "value_error.unicode"}
+}
+
+// validJSONText reports whether every string in a JSON value is valid Unicode: its bytes are
+// UTF-8 and each \u escape of a surrogate is half of a pair. encoding/json silently turns
+// either fault into U+FFFD, so a password with invalid bytes would be stored as one that
+// nobody can type, and two different invalid passwords would be the same.
+func validJSONText(raw []byte) bool {
+	if !utf8.Valid(raw) {
+		return false
+	}
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' || i+1 >= len(raw) {
+			continue
+		}
+		i++ // the escaped character: \\ and \" are skipped whole
+		if raw[i] != 'u' {
+			continue
+		}
+		r, ok := hex4(raw, i+1)
+		if !ok {
+			return false
+		}
+		i += 4
+		switch {
+		case utf16.IsSurrogate(r) && r < 0xdc00: // high: a low must follow at once
+			low, ok := hex4(raw, i+3)
+			if i+2 >= len(raw) || raw[i+1] != '\\' || raw[i+2] != 'u' || !ok || low < 0xdc00 || low > 0xdfff {
+				return false
+			}
+			i += 6
+		case utf16.IsSurrogate(r): // a low without its high
+			return false
+		}
+	}
+	return true
+}
+
+// hex4 reads the four hex digits at raw[i:].
+func hex4(raw []byte, i int) (rune, bool) {
+	if i < 0 || i+4 > len(raw) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(raw[i:i+4]), 16, 32)
+	return rune(n), err == nil
 }
 
 func requireContentType(r *http.Request, want string) error {

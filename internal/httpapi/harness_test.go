@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/store"
 	"github.com/gatehouse/gatehouse/internal/token"
+	"github.com/gatehouse/gatehouse/web"
 )
 
 // testCost is bcrypt's lowest cost: hashing is what the tests would otherwise wait on.
@@ -49,13 +51,22 @@ type api struct {
 	t    testing.TB
 	url  string
 	logs *syncBuffer
+	// client trusts the server's certificate when it serves TLS.
+	client *http.Client
 }
 
 type apiOptions struct {
 	grace   time.Duration
 	web     fstest.MapFS
 	origins []string
-	hasher  auth.Hasher // nil: bcrypt at testCost
+	// hasher replaces bcrypt at testCost; maxHashes and hashWait bound the hashing slots.
+	hasher    auth.Hasher
+	maxHashes int
+	hashWait  time.Duration
+	// tls serves over TLS (a self-signed certificate the client trusts); hsts is HSTSMaxAge.
+	tls     bool
+	hsts    time.Duration
+	trusted []netip.Prefix
 }
 
 func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
@@ -74,24 +85,32 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 		}
 	}
 	svc, err := auth.NewService(auth.Options{
-		Store: st, Hasher: hasher, Logger: log,
+		Store: st, Hasher: hasher, Logger: log, MaxConcurrentHashes: opt.maxHashes, HashWait: opt.hashWait,
 		Tokens:     token.NewIssuer(keys, "http://gatehouse.test", "gatehouse", 15*time.Minute),
 		RefreshTTL: 720 * time.Hour, ReuseGrace: opt.grace,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var web = fstest.MapFS{}
+	var dist = fstest.MapFS{}
 	if opt.web != nil {
-		web = opt.web
+		dist = opt.web
 	}
 	h := httpapi.NewServer(svc, keys, httpapi.Options{
-		Logger: log, SecureCookies: true, RefreshTTL: 720 * time.Hour, Web: web, Version: "test",
-		AllowedOrigins: opt.origins, Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
+		Logger: log, SecureCookies: true, RefreshTTL: 720 * time.Hour, Web: dist, Version: "test",
+		AllowedOrigins: opt.origins, AppRoutes: web.Routes(), HSTSMaxAge: opt.hsts, TrustedProxies: opt.trusted,
+		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
 	})
-	srv := httptest.NewServer(h)
+	srv := httptest.NewUnstartedServer(h)
+	client := http.DefaultClient
+	if opt.tls {
+		srv.StartTLS()
+		client = srv.Client()
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(srv.Close)
-	return &api{t: t, url: srv.URL, logs: logs}
+	return &api{t: t, url: srv.URL, logs: logs, client: client}
 }
 
 // reply is a response read whole.
@@ -137,7 +156,7 @@ func (a *api) req(method, path string, body any, headers ...string) reply {
 	for i := 0; i+1 < len(headers); i += 2 {
 		r.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := http.DefaultClient.Do(r)
+	resp, err := a.client.Do(r)
 	if err != nil {
 		a.t.Fatal(err)
 	}

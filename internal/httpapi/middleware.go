@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,7 +19,11 @@ import (
 
 type ctxKey int
 
-const requestInfoKey ctxKey = iota
+const (
+	requestInfoKey ctxKey = iota
+	// principalKey holds the auth.Principal of a request that passed the bearer policy.
+	principalKey
+)
 
 // requestInfo is what the access log learns while a request is served: handlers add the
 // user once they know it.
@@ -111,6 +116,33 @@ func secureHeaders(next http.Handler) http.Handler {
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			h.Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// overTLS reports whether the request reached us over HTTPS: on our own TLS listener, or
+// through a trusted proxy that says so. Anyone else's X-Forwarded-Proto is whatever they chose.
+func (s *server) overTLS(r *http.Request) bool {
+	return r.TLS != nil || s.fromTrustedProxy(r) && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https")
+}
+
+// hsts tells browsers to reach this host over HTTPS only, for HSTSMaxAge, on every response to
+// a request that came over HTTPS. Over plain http the header would be ignored (RFC 6797 §8.1)
+// and an attacker on the path could strip it anyway, so it is not sent. includeSubDomains is
+// left out on purpose: served from an apex domain, it would force HTTPS on every other service
+// under that domain for a year, which is their operators' call, not an auth server's (a proxy
+// in front can add it). What it would protect here, the refresh cookie, has the __Secure-
+// prefix, which browsers refuse to accept over plain http from any host. Without it there is
+// no preload either.
+func (s *server) hsts(next http.Handler) http.Handler {
+	if s.opts.HSTSMaxAge <= 0 {
+		return next
+	}
+	value := "max-age=" + strconv.Itoa(int(s.opts.HSTSMaxAge.Seconds()))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.overTLS(r) {
+			w.Header().Set("Strict-Transport-Security", value)
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -105,12 +105,29 @@ func (g *schemaGen) operation(rt route) object {
 	if rt.op.body != nil || rt.op.form != nil || params != nil {
 		add(http.StatusUnprocessableEntity, "Invalid input", validationBody{})
 	}
-	if rt.op.auth {
-		op["security"] = []object{{"OAuth2PasswordBearer": []string{}}}
-		add(http.StatusUnauthorized, "Not authenticated", errorBody{})
-	}
+	g.policy(op, rt.policy, add)
 	op["responses"] = responses
 	return op
+}
+
+// policy documents what the route's policy enforces, from the same fields chain reads.
+func (g *schemaGen) policy(op object, p policy, add func(status int, desc string, body any)) {
+	if p.bearer {
+		op["security"] = []object{{"OAuth2PasswordBearer": []string{}}}
+		add(http.StatusUnauthorized, "Not authenticated (code not_authenticated)", errorBody{})
+	}
+	if p.cookie {
+		add(http.StatusForbidden, "Cross-origin request (code cross_origin)", errorBody{})
+	}
+	if p.rateLimit != "" {
+		op["x-rate-limit"] = p.rateLimit
+		add(http.StatusTooManyRequests, "Too many requests; Retry-After says when to try again", errorBody{})
+	}
+	if p.captcha != "" {
+		op["x-captcha"] = p.captcha
+	}
+	op["x-body-limit"] = p.bodyLimit()
+	add(http.StatusRequestEntityTooLarge, fmt.Sprintf("Request body over %d bytes (code body_too_large)", p.bodyLimit()), errorBody{})
 }
 
 // schemaGen turns Go types into JSON Schema (2020-12, as OpenAPI 3.1 uses), naming each

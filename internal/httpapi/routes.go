@@ -2,25 +2,86 @@ package httpapi
 
 import "net/http"
 
-// route is one endpoint: where it is, what the OpenAPI document says of it, and its handler.
-// The mux and the document are both built from this list, so they cannot disagree.
+// route is one endpoint: where it is, the policy the mux enforces before its handler runs,
+// what the OpenAPI document says of it, and its handler. The mux and the document are both
+// built from this table, so they cannot disagree.
 type route struct {
 	method string
 	path   string
+	policy policy
 	op     operation
 	handle handlerFunc
 }
 
-// operation documents a route.
+// policy is everything a route asks of the edge before its handler runs. NewServer builds
+// each route's middleware from it (see chain) and the document describes it (security,
+// 401/403/413 responses, x-rate-limit, x-captcha), so a field added here is enforced and
+// documented in one place each.
+type policy struct {
+	// bearer requires a valid access token; the handler reads who it acts for with principal.
+	bearer bool
+	// cookie marks routes that read the refresh cookie: their request's Origin (or
+	// Sec-Fetch-Site) must be ours or an allowed origin.
+	cookie bool
+	// rateLimit names the rate-limit class the route counts against; "" means none.
+	rateLimit string
+	// captcha names the CAPTCHA action the route requires a solved challenge for; "" none.
+	captcha string
+	// maxBody bounds the request body in bytes; 0 means defaultMaxBody.
+	maxBody int64
+}
+
+// bodyLimit is the route's body limit in bytes.
+func (p policy) bodyLimit() int64 {
+	if p.maxBody > 0 {
+		return p.maxBody
+	}
+	return defaultMaxBody
+}
+
+// The policies most routes share; a route that needs more spells its own.
+var (
+	public     = policy{}
+	bearer     = policy{bearer: true}
+	withCookie = policy{cookie: true}
+)
+
+// routes lists every endpoint of the API.
+func (s *server) routes() []route {
+	return []route{
+		{http.MethodPost, "/api/auth/register", public, opRegister, s.handleRegister},
+		{http.MethodPost, "/api/auth/token", public, opToken, s.handleToken},
+		{http.MethodPost, "/api/auth/revoke", public, opRevoke, s.handleRevoke},
+		{http.MethodPost, "/api/auth/session", withCookie, opSessionCreate, s.handleSessionCreate},
+		{http.MethodPost, "/api/auth/session/refresh", withCookie, opSessionRefresh, s.handleSessionRefresh},
+		{http.MethodDelete, "/api/auth/session", withCookie, opSessionDelete, s.handleSessionDelete},
+
+		{http.MethodGet, "/api/users/me", bearer, opMe, s.handleMe},
+		{http.MethodPut, "/api/users/me", bearer, opUpdateMe, s.handleUpdateMe},
+		{http.MethodDelete, "/api/users/me", bearer, opDeleteMe, s.handleDeleteMe},
+		{http.MethodPost, "/api/users/me/password", bearer, opChangePassword, s.handleChangePassword},
+		{http.MethodGet, "/api/users/me/sessions", bearer, opListSessions, s.handleListSessions},
+		{http.MethodDelete, "/api/users/me/sessions", bearer, opRevokeOtherSessions, s.handleRevokeOtherSessions},
+		{http.MethodDelete, "/api/users/me/sessions/{id}", bearer, opRevokeSession, s.handleRevokeSession},
+
+		{http.MethodGet, "/api/email-accounts", bearer, opListEmailAccounts, s.handleListEmailAccounts},
+		{http.MethodPost, "/api/email-accounts", bearer, opAddEmailAccount, s.handleAddEmailAccount},
+		{http.MethodPatch, "/api/email-accounts/{id}", bearer, opRenameEmailAccount, s.handleRenameEmailAccount},
+		{http.MethodDelete, "/api/email-accounts/{id}", bearer, opRemoveEmailAccount, s.handleRemoveEmailAccount},
+
+		{http.MethodGet, "/.well-known/jwks.json", public, opJWKS, s.handleJWKS},
+		{http.MethodGet, "/healthz", public, opHealthz, s.handleHealthz},
+		{http.MethodGet, "/readyz", public, opReadyz, s.handleReadyz},
+		{http.MethodGet, "/openapi.json", public, opOpenAPI, s.handleOpenAPI},
+	}
+}
+
+// operation documents a route; what the edge enforces is its policy's business.
 type operation struct {
 	id      string
 	tag     string
 	summary string
 	desc    string
-	// auth marks routes that need a bearer access token.
-	auth bool
-	// cookie marks routes that read the refresh cookie and check the request's origin.
-	cookie bool
 	// body is the JSON request body's type (a zero value), form the url-encoded form's.
 	body, form any
 	responses  []response
@@ -30,34 +91,4 @@ type response struct {
 	status int
 	desc   string
 	body   any // nil: no body
-}
-
-// routes lists every endpoint of the API.
-func (s *server) routes() []route {
-	return []route{
-		{http.MethodPost, "/api/auth/register", opRegister, s.handleRegister},
-		{http.MethodPost, "/api/auth/token", opToken, s.handleToken},
-		{http.MethodPost, "/api/auth/revoke", opRevoke, s.handleRevoke},
-		{http.MethodPost, "/api/auth/session", opSessionCreate, s.handleSessionCreate},
-		{http.MethodPost, "/api/auth/session/refresh", opSessionRefresh, s.handleSessionRefresh},
-		{http.MethodDelete, "/api/auth/session", opSessionDelete, s.handleSessionDelete},
-
-		{http.MethodGet, "/api/users/me", opMe, s.authed(s.handleMe)},
-		{http.MethodPut, "/api/users/me", opUpdateMe, s.authed(s.handleUpdateMe)},
-		{http.MethodDelete, "/api/users/me", opDeleteMe, s.authed(s.handleDeleteMe)},
-		{http.MethodPost, "/api/users/me/password", opChangePassword, s.authed(s.handleChangePassword)},
-		{http.MethodGet, "/api/users/me/sessions", opListSessions, s.authed(s.handleListSessions)},
-		{http.MethodDelete, "/api/users/me/sessions", opRevokeOtherSessions, s.authed(s.handleRevokeOtherSessions)},
-		{http.MethodDelete, "/api/users/me/sessions/{id}", opRevokeSession, s.authed(s.handleRevokeSession)},
-
-		{http.MethodGet, "/api/email-accounts", opListEmailAccounts, s.authed(s.handleListEmailAccounts)},
-		{http.MethodPost, "/api/email-accounts", opAddEmailAccount, s.authed(s.handleAddEmailAccount)},
-		{http.MethodPatch, "/api/email-accounts/{id}", opRenameEmailAccount, s.authed(s.handleRenameEmailAccount)},
-		{http.MethodDelete, "/api/email-accounts/{id}", opRemoveEmailAccount, s.authed(s.handleRemoveEmailAccount)},
-
-		{http.MethodGet, "/.well-known/jwks.json", opJWKS, s.handleJWKS},
-		{http.MethodGet, "/healthz", opHealthz, s.handleHealthz},
-		{http.MethodGet, "/readyz", opReadyz, s.handleReadyz},
-		{http.MethodGet, "/openapi.json", opOpenAPI, s.handleOpenAPI},
-	}
 }

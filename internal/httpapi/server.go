@@ -25,6 +25,9 @@ type Options struct {
 	// SecureCookies marks the refresh cookie Secure (and names it __Secure-…). Browsers accept
 	// Secure cookies from http://localhost, so only plain-http deployments elsewhere turn it off.
 	SecureCookies bool
+	// HSTSMaxAge is the Strict-Transport-Security max-age of responses to requests that came
+	// over HTTPS; 0 sends none.
+	HSTSMaxAge time.Duration
 	// RefreshTTL is the refresh cookie's lifetime.
 	RefreshTTL time.Duration
 	// AllowedOrigins may call the API from the browser besides the server's own origin (CORS
@@ -35,6 +38,9 @@ type Options struct {
 	Mailboxes *mailbox.Service
 	// Web is the built web app (web.Dist()); without index.html a "not built" page is served.
 	Web fs.FS
+	// AppRoutes are the page paths the web app routes (web.Routes()): they get its shell with
+	// 200, and every other page path gets the shell with 404.
+	AppRoutes []string
 	// Version is reported by /healthz.
 	Version string
 }
@@ -73,23 +79,21 @@ func NewServer(svc *auth.Service, keys *token.Keyring, opts Options) http.Handle
 		mux.Handle(p, s.methods(byPath[p]))
 	}
 	mux.Handle("/", s.web())
-	return logRequests(s.log, secureHeaders(cors(opts.AllowedOrigins, mux)))
+	return logRequests(s.log, secureHeaders(s.hsts(cors(opts.AllowedOrigins, mux))))
 }
 
 // methods dispatches one path's routes by method, answering others with FastAPI's 405.
 func (s *server) methods(routes []route) http.Handler {
 	allow := make([]string, len(routes))
+	chains := make([]handlerFunc, len(routes))
 	for i, rt := range routes {
 		allow[i] = rt.method
+		chains[i] = s.chain(rt)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for _, rt := range routes {
+		for i, rt := range routes {
 			if r.Method == rt.method || r.Method == http.MethodHead && rt.method == http.MethodGet {
-				h := rt.handle
-				if rt.op.cookie {
-					h = s.sameOrigin(h)
-				}
-				s.serve(w, r, h)
+				s.serve(w, r, chains[i])
 				return
 			}
 		}
@@ -101,23 +105,6 @@ func (s *server) methods(routes []route) http.Handler {
 func (s *server) serve(w http.ResponseWriter, r *http.Request, h handlerFunc) {
 	if err := h(w, r); err != nil {
 		writeError(w, r, s.log, err)
-	}
-}
-
-// authed wraps a handler that needs a signed-in user: it checks the bearer token and passes
-// on who the request acts for.
-func (s *server) authed(h func(w http.ResponseWriter, r *http.Request, p auth.Principal) error) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-		if !strings.EqualFold(scheme, "Bearer") || tok == "" {
-			return auth.ErrNotAuthenticated
-		}
-		p, err := s.svc.Authenticate(r.Context(), strings.TrimSpace(tok))
-		if err != nil {
-			return err
-		}
-		infoFrom(r.Context()).userID = p.UserID
-		return h(w, r, p)
 	}
 }
 

@@ -27,12 +27,13 @@ func newUserResponse(u *auth.User) userResponse {
 }
 
 var opMe = operation{
-	id: "getMe", tag: "users", summary: "The signed-in user", auth: true,
+	id: "getMe", tag: "users", summary: "The signed-in user",
 	responses: []response{{http.StatusOK, "The user", userResponse{}}},
 }
 
 // handleMe serves GET /api/users/me.
-func (s *server) handleMe(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *server) handleMe(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
 	u, err := s.svc.Me(r.Context(), p)
 	if err != nil {
 		return err
@@ -41,13 +42,14 @@ func (s *server) handleMe(w http.ResponseWriter, r *http.Request, p auth.Princip
 }
 
 var opUpdateMe = operation{
-	id: "updateMe", tag: "users", summary: "Change my names", auth: true,
+	id: "updateMe", tag: "users", summary: "Change my names",
 	body:      auth.ProfileInput{},
 	responses: []response{{http.StatusOK, "The updated user", userResponse{}}},
 }
 
 // handleUpdateMe serves PUT /api/users/me.
-func (s *server) handleUpdateMe(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *server) handleUpdateMe(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
 	in, err := decode[auth.ProfileInput](r)
 	if err != nil {
 		return err
@@ -60,17 +62,20 @@ func (s *server) handleUpdateMe(w http.ResponseWriter, r *http.Request, p auth.P
 }
 
 var opDeleteMe = operation{
-	id: "deleteMe", tag: "users", summary: "Delete my account", auth: true,
+	id: "deleteMe", tag: "users", summary: "Delete my account",
 	desc: "Deletes the user with their sessions and email accounts. The password confirms it.",
 	body: auth.DeleteAccountInput{},
 	responses: []response{
 		{http.StatusNoContent, "Deleted", nil},
 		{http.StatusBadRequest, "Wrong password (code incorrect_password)", errorBody{}},
+		{http.StatusConflict, "The password changed meanwhile (code credentials_changed); nothing was deleted", errorBody{}},
+		busyResponse,
 	},
 }
 
 // handleDeleteMe serves DELETE /api/users/me.
-func (s *server) handleDeleteMe(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *server) handleDeleteMe(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
 	in, err := decode[auth.DeleteAccountInput](r)
 	if err != nil {
 		return err
@@ -82,17 +87,20 @@ func (s *server) handleDeleteMe(w http.ResponseWriter, r *http.Request, p auth.P
 }
 
 var opChangePassword = operation{
-	id: "changePassword", tag: "users", summary: "Change my password", auth: true,
+	id: "changePassword", tag: "users", summary: "Change my password",
 	desc: "Sets a new password and signs out every other session.",
 	body: auth.ChangePasswordInput{},
 	responses: []response{
 		{http.StatusNoContent, "Changed", nil},
 		{http.StatusBadRequest, "Wrong current password (code incorrect_password)", errorBody{}},
+		{http.StatusConflict, "Another request changed the password meanwhile (code credentials_changed); nothing was changed", errorBody{}},
+		busyResponse,
 	},
 }
 
 // handleChangePassword serves POST /api/users/me/password.
-func (s *server) handleChangePassword(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *server) handleChangePassword(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
 	in, err := decode[auth.ChangePasswordInput](r)
 	if err != nil {
 		return err
@@ -115,12 +123,13 @@ type sessionResponse struct {
 }
 
 var opListSessions = operation{
-	id: "listSessions", tag: "sessions", summary: "My signed-in devices", auth: true,
+	id: "listSessions", tag: "sessions", summary: "My signed-in devices",
 	responses: []response{{http.StatusOK, "Most recently used first", []sessionResponse{}}},
 }
 
 // handleListSessions serves GET /api/users/me/sessions.
-func (s *server) handleListSessions(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *server) handleListSessions(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
 	list, err := s.svc.Sessions(r.Context(), p)
 	if err != nil {
 		return err
@@ -136,7 +145,7 @@ func (s *server) handleListSessions(w http.ResponseWriter, r *http.Request, p au
 }
 
 var opRevokeSession = operation{
-	id: "revokeSession", tag: "sessions", summary: "Sign one device out", auth: true,
+	id: "revokeSession", tag: "sessions", summary: "Sign one device out",
 	responses: []response{
 		{http.StatusNoContent, "Signed out", nil},
 		{http.StatusNotFound, "No such session of mine (code session_not_found)", errorBody{}},
@@ -144,7 +153,8 @@ var opRevokeSession = operation{
 }
 
 // handleRevokeSession serves DELETE /api/users/me/sessions/{id}.
-func (s *server) handleRevokeSession(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *server) handleRevokeSession(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
 	id, err := pathID(r)
 	if err != nil {
 		return err
@@ -160,12 +170,13 @@ type revokedResponse struct {
 }
 
 var opRevokeOtherSessions = operation{
-	id: "revokeOtherSessions", tag: "sessions", summary: "Sign out every other device", auth: true,
+	id: "revokeOtherSessions", tag: "sessions", summary: "Sign out every other device",
 	responses: []response{{http.StatusOK, "Signed out", revokedResponse{}}},
 }
 
 // handleRevokeOtherSessions serves DELETE /api/users/me/sessions.
-func (s *server) handleRevokeOtherSessions(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (s *server) handleRevokeOtherSessions(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
 	n, err := s.svc.RevokeOtherSessions(r.Context(), p)
 	if err != nil {
 		return err

@@ -21,13 +21,23 @@ const notBuiltPage = `<!doctype html><html lang="en"><meta charset="utf-8"><titl
 <h1>Gatehouse is running</h1><p>The web app was not built into this binary: run <code>make build</code>.
 The API is served at <code>/api</code>.</p></html>`
 
+// aliases are the page paths people type, and the article's front end used, each sent on to
+// the app's own page.
+var aliases = map[string]string{"/register": "/auth/register", "/login": "/auth/login"}
+
 // web serves the built web app: files as they are (hashed assets cached for a year), the
-// docs page under /docs/, and index.html for every other path, so client-side routes load.
+// docs page under /docs/, and the app's shell (index.html) for client-side routes. The shell
+// answers 200 only for the paths the app routes (Options.AppRoutes); any other page path gets
+// the shell with 404, so the app shows its not-found page and crawlers and monitors see a 404.
 func (s *server) web() http.Handler {
 	fsys := s.opts.Web
 	var index []byte
 	if fsys != nil {
 		index, _ = fs.ReadFile(fsys, "index.html")
+	}
+	pages := map[string]bool{}
+	for _, p := range s.opts.AppRoutes {
+		pages[p] = true
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
@@ -44,6 +54,13 @@ func (s *server) web() http.Handler {
 			http.Redirect(w, r, "/docs/", http.StatusMovedPermanently)
 			return
 		}
+		if to, ok := aliases[trimSlash(p)]; ok {
+			if r.URL.RawQuery != "" {
+				to += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, to, http.StatusMovedPermanently)
+			return
+		}
 		if index == nil {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Header().Set("Content-Security-Policy", appCSP)
@@ -52,37 +69,52 @@ func (s *server) web() http.Handler {
 			return
 		}
 		name := strings.TrimPrefix(path.Clean(p), "/")
-		if strings.HasPrefix(p, "/docs/") {
-			w.Header().Set("Content-Security-Policy", docsCSP)
-			if p == "/docs/" {
-				name = "docs/index.html"
-			}
-		} else {
-			w.Header().Set("Content-Security-Policy", appCSP)
+		if p == "/docs/" {
+			name = "docs/index.html"
 		}
 		if info, err := fs.Stat(fsys, name); err == nil && !info.IsDir() && name != "index.html" {
+			if strings.HasPrefix(name, "docs/") {
+				w.Header().Set("Content-Security-Policy", docsCSP)
+			} else {
+				w.Header().Set("Content-Security-Policy", appCSP)
+			}
 			if strings.HasPrefix(name, "assets/") {
 				w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 			} else {
 				w.Header().Set("Cache-Control", "no-cache")
 			}
-			s.serveFile(w, r, fsys, name)
+			s.serveFile(w, r, fsys, name, http.StatusOK)
 			return
 		}
 		if path.Ext(name) != "" {
 			writeError(w, r, s.log, errNotFound)
 			return
 		}
+		status := http.StatusNotFound
+		if pages[trimSlash(p)] {
+			status = http.StatusOK
+		}
+		w.Header().Set("Content-Security-Policy", appCSP)
 		w.Header().Set("Cache-Control", "no-cache")
-		s.serveFile(w, r, fsys, "index.html")
+		s.serveFile(w, r, fsys, "index.html", status)
 	})
 }
 
-// serveFile serves one file: text gzipped when the client accepts it, anything else as it is.
-// http.ServeFileFS would redirect a name ending in index.html (docs/index.html) to its folder,
-// so such files are written directly.
-func (s *server) serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) {
+// trimSlash drops one trailing slash, so /accounts/ is the page /accounts.
+func trimSlash(p string) string {
+	if len(p) > 1 {
+		return strings.TrimSuffix(p, "/")
+	}
+	return p
+}
+
+// serveFile serves one file with status: text gzipped when the client accepts it, anything
+// else as it is. http.ServeFileFS would redirect a name ending in index.html (docs/index.html)
+// to its folder, and knows only 200, so such files are written directly; status is honoured
+// for them alone (the shell's 404).
+func (s *server) serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string, status int) {
 	if b, ok := s.gzipped(w, r, fsys, name); ok {
+		w.WriteHeader(status)
 		_, _ = w.Write(b)
 		return
 	}
@@ -93,6 +125,7 @@ func (s *server) serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, n
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
 		_, _ = w.Write(b)
 		return
 	}

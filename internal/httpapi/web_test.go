@@ -10,10 +10,11 @@ import (
 	"testing/fstest"
 
 	"github.com/gatehouse/gatehouse/internal/store/storetest"
+	"github.com/gatehouse/gatehouse/web"
 )
 
 func TestWeb(t *testing.T) {
-	web := fstest.MapFS{
+	dist := fstest.MapFS{
 		"index.html":               {Data: []byte("<!doctype html><title>app</title>")},
 		"assets/index-abc123.js":   {Data: []byte("console.log(1)")},
 		"favicon.svg":              {Data: []byte("<svg/>")},
@@ -21,7 +22,7 @@ func TestWeb(t *testing.T) {
 		"docs/swagger-ui.css":      {Data: []byte("body{}")},
 		"docs/swagger-initializer": {Data: []byte("x")},
 	}
-	a := newAPI(t, storetest.OpenSQLite(t), apiOptions{web: web})
+	a := newAPI(t, storetest.OpenSQLite(t), apiOptions{web: dist})
 
 	tests := []struct {
 		name, method, path string
@@ -36,6 +37,13 @@ func TestWeb(t *testing.T) {
 		{"missing asset", "GET", "/assets/nope.js", 404, `"Not Found"`, "", ""},
 		{"docs", "GET", "/docs/", 200, "<title>docs</title>", "", "style-src 'self' 'unsafe-inline'"},
 		{"docs asset", "GET", "/docs/swagger-ui.css", 200, "body{}", "", ""},
+		{"docs by its file name", "GET", "/docs/index.html", 200, "<title>docs</title>", "", "style-src 'self' 'unsafe-inline'"},
+		{"client route, trailing slash", "GET", "/accounts/", 200, "<title>app</title>", "no-cache", ""},
+		{"sign-in page", "GET", "/auth/login", 200, "<title>app</title>", "no-cache", ""},
+		{"unknown page: the shell, 404", "GET", "/nope", 404, "<title>app</title>", "no-cache", "script-src 'self';"},
+		{"unknown nested page", "GET", "/accounts/nope", 404, "<title>app</title>", "no-cache", ""},
+		{"unknown docs page", "GET", "/docs/nope", 404, "<title>app</title>", "no-cache", "style-src 'self';"},
+		{"unknown page, HEAD", "HEAD", "/nope", 404, "", "", ""},
 		{"unknown API path", "GET", "/api/nope", 404, `{"detail":"Not Found","code":"not_found"}`, "no-store", ""},
 		{"unknown well-known", "GET", "/.well-known/nope", 404, `"Not Found"`, "", ""},
 		{"POST to a page", "POST", "/accounts", 405, `"Method Not Allowed"`, "", ""},
@@ -60,27 +68,42 @@ func TestWeb(t *testing.T) {
 		})
 	}
 
-	t.Run("docs redirect", func(t *testing.T) {
+	t.Run("redirects", func(t *testing.T) {
 		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		resp, err := c.Get(a.url + "/docs")
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/docs/" {
-			t.Fatalf("got %d to %q, want 301 to /docs/", resp.StatusCode, resp.Header.Get("Location"))
+		for _, tt := range []struct{ from, to string }{
+			{"/docs", "/docs/"},
+			{"/register", "/auth/register"},
+			{"/register/", "/auth/register"},
+			{"/login", "/auth/login"},
+			{"/login?next=%2Faccounts&x=1", "/auth/login?next=%2Faccounts&x=1"},
+		} {
+			resp, err := c.Get(a.url + tt.from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != tt.to {
+				t.Errorf("%s: got %d to %q, want 301 to %s", tt.from, resp.StatusCode, resp.Header.Get("Location"), tt.to)
+			}
 		}
 	})
+
+	// Every path the web app routes is a page: the list and the server agree.
+	for _, p := range web.Routes() {
+		if r := a.req("GET", p, nil); r.status != http.StatusOK || !strings.Contains(string(r.body), "<title>app</title>") {
+			t.Errorf("%s: got %d %q, want 200 and the shell", p, r.status, r.body)
+		}
+	}
 }
 
 func TestWeb_Gzip(t *testing.T) {
 	js := strings.Repeat("console.log('gatehouse');\n", 200)
-	web := fstest.MapFS{
+	dist := fstest.MapFS{
 		"index.html":          {Data: []byte("<!doctype html><title>app</title>")},
 		"assets/index-abc.js": {Data: []byte(js)},
 		"favicon.png":         {Data: []byte("\x89PNG")},
 	}
-	a := newAPI(t, storetest.OpenSQLite(t), apiOptions{web: web})
+	a := newAPI(t, storetest.OpenSQLite(t), apiOptions{web: dist})
 	for _, tt := range []struct {
 		path, accept, wantEncoding string
 	}{
@@ -110,10 +133,12 @@ func TestWeb_Gzip(t *testing.T) {
 
 func TestWeb_NotBuilt(t *testing.T) {
 	a := newAPI(t, storetest.OpenSQLite(t), apiOptions{})
-	r := a.req("GET", "/accounts", nil)
-	wantStatus(t, r, http.StatusServiceUnavailable)
-	if !strings.Contains(string(r.body), "make build") {
-		t.Errorf("got %q, want the page to say: run make build", r.body)
+	for _, p := range []string{"/accounts", "/nope"} {
+		r := a.req("GET", p, nil)
+		wantStatus(t, r, http.StatusServiceUnavailable)
+		if !strings.Contains(string(r.body), "make build") {
+			t.Errorf("got %q, want the page to say: run make build", r.body)
+		}
 	}
 	// The API works all the same.
 	wantStatus(t, a.req("GET", "/healthz", nil), http.StatusOK)

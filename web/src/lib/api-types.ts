@@ -493,6 +493,15 @@ export interface operations {
                     "application/json": components["schemas"]["JWKS"];
                 };
             };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     register: {
@@ -526,6 +535,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid input */
             422: {
                 headers: {
@@ -533,6 +551,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+            /** @description Every password-hashing slot is taken (code busy); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -557,6 +584,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Invalid input */
@@ -606,8 +642,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cross-origin request */
+            /** @description Cross-origin request (code cross_origin) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -622,6 +667,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+            /** @description Every password-hashing slot is taken (code busy); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -642,8 +696,17 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Cross-origin request */
+            /** @description Cross-origin request (code cross_origin) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -680,8 +743,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cross-origin request */
+            /** @description Cross-origin request (code cross_origin) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -731,6 +803,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid input */
             422: {
                 headers: {
@@ -738,6 +819,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+            /** @description Every password-hashing slot is taken (code busy); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -760,8 +850,17 @@ export interface operations {
                     "application/json": components["schemas"]["EmailAccountResponse"][];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -802,8 +901,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -840,7 +948,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -851,6 +959,15 @@ export interface operations {
             };
             /** @description No such account of mine (code email_account_not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -893,7 +1010,7 @@ export interface operations {
                     "application/json": components["schemas"]["EmailAccountResponse"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -904,6 +1021,15 @@ export interface operations {
             };
             /** @description No such account of mine (code email_account_not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -940,8 +1066,17 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -973,8 +1108,17 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1022,8 +1166,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The password changed meanwhile (code credentials_changed); nothing was deleted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1038,6 +1200,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+            /** @description Every password-hashing slot is taken (code busy); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -1071,8 +1242,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Another request changed the password meanwhile (code credentials_changed); nothing was changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1087,6 +1276,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+            /** @description Every password-hashing slot is taken (code busy); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -1109,8 +1307,17 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponse"][];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1138,8 +1345,17 @@ export interface operations {
                     "application/json": components["schemas"]["RevokedResponse"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1167,7 +1383,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated (code not_authenticated) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1178,6 +1394,15 @@ export interface operations {
             };
             /** @description No such session of mine (code session_not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1214,6 +1439,15 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     openapi: {
@@ -1234,6 +1468,15 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     readyz: {
@@ -1252,6 +1495,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The database does not answer */
