@@ -57,3 +57,17 @@ func TestParseOptions(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorLines(t *testing.T) {
+	log := "time=1 level=INFO msg=listening\n" +
+		"time=2 level=ERROR msg=\"request failed\" error=\"verify password: busy\"\n" +
+		"{\"time\":\"3\",\"level\":\"ERROR\",\"msg\":\"request failed\"}\n" +
+		"time=4 level=WARN msg=slow\n"
+	n, first := errorLines(log)
+	if n != 2 || first != `time=2 level=ERROR msg="request failed" error="verify password: busy"` {
+		t.Errorf("errorLines = %d, %q; want 2 and the text line", n, first)
+	}
+	if n, first := errorLines("time=1 level=INFO msg=ok\n"); n != 0 || first != "" {
+		t.Errorf("errorLines(no errors) = %d, %q; want 0, \"\"", n, first)
+	}
+}

@@ -49,6 +49,7 @@ type options struct {
 	timeout     time.Duration
 	quick       bool
 	note        string
+	logs        string
 }
 
 // parseOptions reads the flags; -quick shortens whatever was not set explicitly.
@@ -71,6 +72,7 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (o
 	fs.IntVar(&o.hashSamples, "hash-samples", 7, "bcrypt hashes timed to find the bcrypt limit (-quick: 3)")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "per-request timeout")
 	fs.BoolVar(&o.quick, "quick", false, "a CI-sized run: short scenarios, few connections")
+	fs.StringVar(&o.logs, "logs", "", "keep the servers' logs in this directory; empty: a temporary one, removed afterwards")
 	fs.StringVar(&o.note, "note", "", "a note to print above the tables (e.g. that the machine was busy)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -170,17 +172,26 @@ func measure(ctx context.Context, o options, progress io.Writer) (report, error)
 		return rep, err
 	}
 	defer os.RemoveAll(dir)
+	logs := dir
+	if o.logs != "" {
+		if logs, err = filepath.Abs(o.logs); err != nil {
+			return rep, err
+		}
+		if err := os.MkdirAll(logs, 0o755); err != nil {
+			return rep, err
+		}
+	}
 
 	rep.Machine = describeMachine(o.bin)
 	if o.sqlite {
-		d, err := benchDialect(ctx, o, "SQLite", filepath.Join(dir, "gatehouse.db"), dir, progress)
+		d, err := benchDialect(ctx, o, "SQLite", filepath.Join(dir, "gatehouse.db"), logs, progress)
 		if err != nil {
 			return rep, err
 		}
 		rep.Dialects = append(rep.Dialects, d)
 	}
 	if o.postgresURL != "" {
-		d, err := benchPostgres(ctx, o, dir, progress)
+		d, err := benchPostgres(ctx, o, logs, progress)
 		if err != nil {
 			return rep, err
 		}
@@ -192,7 +203,7 @@ func measure(ctx context.Context, o options, progress io.Writer) (report, error)
 
 // benchPostgres runs the PostgreSQL dialect in a schema of its own and drops it afterwards,
 // whatever happened.
-func benchPostgres(ctx context.Context, o options, dir string, progress io.Writer) (d dialectReport, err error) {
+func benchPostgres(ctx context.Context, o options, logs string, progress io.Writer) (d dialectReport, err error) {
 	databaseURL, drop, err := postgresSchema(ctx, o.postgresURL)
 	if err != nil {
 		return d, fmt.Errorf("PostgreSQL: %w", err)
@@ -202,5 +213,5 @@ func benchPostgres(ctx context.Context, o options, dir string, progress io.Write
 			err = dropErr
 		}
 	}()
-	return benchDialect(ctx, o, "PostgreSQL", databaseURL, dir, progress)
+	return benchDialect(ctx, o, "PostgreSQL", databaseURL, logs, progress)
 }

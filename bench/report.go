@@ -105,10 +105,14 @@ make bench BENCH_FLAGS="-duration 30s -c 32" # every flag: cd bench && go run . 
 Figures hold for the machine below, so compare them within one run: hash-bound results are a
 fraction of the **bcrypt limit** (cores ÷ the time of one hash at the server's cost, measured in
 the same run), and GET /api/users/me during the sign-in flood is set against the same endpoint
-idle. Latencies are exact nearest-rank percentiles of every request. "errors" counts every
-non-2xx response by status (` + "`err`" + `: no response at all); a 503 under a flood is a result,
-not a failure of the run. "server CPU/req" is the Gatehouse process's CPU time (user + system)
-during the scenario ÷ its requests: PostgreSQL's own CPU is not in it.
+idle. "load" is a closed loop of that many connections (each sends its next request when the
+last is answered) or an open loop at that rate; the mix runs at the rate that keeps its hashing
+at half the bcrypt limit. "rps" counts responses within the scenario's window; latencies are
+exact nearest-rank percentiles of every request. "errors" counts every non-2xx response by
+status (` + "`err`" + `: no response at all): a 503 under a flood is a result, not a failure of
+the run. "server CPU/req" is the Gatehouse process's CPU time (user + system) during the
+scenario ÷ its requests; PostgreSQL's own CPU is not in it. The load generator runs on the same
+machine, so on a small one it takes some of the cores the server would otherwise have.
 `
 
 // Markdown renders the report: the header, the machine and one table per dialect.

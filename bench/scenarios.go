@@ -29,7 +29,9 @@ func benchDialect(ctx context.Context, o options, name, databaseURL, dir string,
 		return d, err
 	}
 
-	users, chains, meTokens := o.conns, 2*o.conns+8, max(o.meClients, 2)
+	// Every one of these costs a hash at the server's cost, so setup keeps them few: sign-ins
+	// reuse users, and a refresh chain is needed per refresh in flight, plus spares.
+	users, chains, meTokens := max(2, o.conns/2), o.conns+4, max(o.meClients, 2)
 	fmt.Fprintf(progress, "%s: registering %d users, signing in %d sessions\n", name, users, chains+meTokens)
 	began := time.Now()
 	f, err := setupFixture(ctx, srv.URL, users, chains, meTokens, 2*runtime.NumCPU())
@@ -51,6 +53,13 @@ func benchDialect(ctx context.Context, o options, name, databaseURL, dir string,
 	d.Rows, d.Notes = r.rows, r.notes
 	if n := f.lostChains.Load(); n > 0 {
 		d.Notes = append(d.Notes, fmt.Sprintf("%d refresh chains were lost to failed refreshes (of %d).", n, chains))
+	}
+	if n, first := srv.loggedErrors(); n > 0 {
+		where := "-logs DIR keeps the logs"
+		if o.logs != "" {
+			where = "log: " + srv.logPath
+		}
+		d.Notes = append(d.Notes, fmt.Sprintf("The server logged %d errors (%s); the first: `%s`", n, where, first))
 	}
 	d.PeakRSS = srv.rss("VmHWM")
 	return d, nil

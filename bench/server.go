@@ -143,6 +143,30 @@ func (s *server) logTail() string {
 	return "server log (" + s.logPath + "):\n" + strings.Join(lines, "\n")
 }
 
+// loggedErrors counts the error lines of the server's log and returns the first one: a 500
+// in a table is a server bug, and the log says which.
+func (s *server) loggedErrors() (int, string) {
+	b, err := os.ReadFile(s.logPath)
+	if err != nil {
+		return 0, ""
+	}
+	return errorLines(string(b))
+}
+
+// errorLines counts the lines of a text or JSON slog log at level ERROR and returns the first.
+func errorLines(log string) (int, string) {
+	n, first := 0, ""
+	for line := range strings.Lines(log) {
+		if strings.Contains(line, "level=ERROR") || strings.Contains(line, `"level":"ERROR"`) {
+			if n == 0 {
+				first = strings.TrimSpace(line)
+			}
+			n++
+		}
+	}
+	return n, first
+}
+
 // clockTicks is USER_HZ, the unit of /proc/PID/stat's CPU times: 100 on every Linux port.
 const clockTicks = 100
 
