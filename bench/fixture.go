@@ -92,25 +92,46 @@ func setupFixture(ctx context.Context, base string, users, chains, meTokens, par
 	return f, nil
 }
 
+// setupAttempts is how often setup tries a request that met an overloaded server (5xx, 429):
+// setup must not fail a run because the shared machine was slow for a moment.
+const setupAttempts = 3
+
 // post sends t and returns the body, or an error unless the status is want.
 func (f *fixture) post(ctx context.Context, client *http.Client, t vegeta.Target, want int) ([]byte, error) {
+	for attempt := 1; ; attempt++ {
+		body, status, err := send(ctx, client, t)
+		switch {
+		case err != nil:
+			return nil, err
+		case status == want:
+			return body, nil
+		case (status >= 500 || status == http.StatusTooManyRequests) && attempt < setupAttempts:
+			select {
+			case <-time.After(time.Second):
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			continue
+		case status >= 200 && status < 300:
+			return nil, fmt.Errorf("%s %s: got %d, want %d", t.Method, t.URL, status, want) // a 2xx body may hold tokens
+		default:
+			return nil, fmt.Errorf("%s %s: got %d %s, want %d", t.Method, t.URL, status, bytes.TrimSpace(body), want)
+		}
+	}
+}
+
+func send(ctx context.Context, client *http.Client, t vegeta.Target) ([]byte, int, error) {
 	req, err := t.Request()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	resp, err := client.Do(req.WithContext(ctx))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != want {
-		return nil, fmt.Errorf("%s %s: got %d %s, want %d", t.Method, t.URL, resp.StatusCode, bytes.TrimSpace(body), want)
-	}
-	return body, nil
+	return body, resp.StatusCode, err
 }
 
 // register is a Targeter: a registration with an email no one has used.

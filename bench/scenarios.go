@@ -34,7 +34,7 @@ func benchDialect(ctx context.Context, o options, name, databaseURL, dir string,
 	users, chains, meTokens := max(2, o.conns/2), o.conns+4, max(o.meClients, 2)
 	fmt.Fprintf(progress, "%s: registering %d users, signing in %d sessions\n", name, users, chains+meTokens)
 	began := time.Now()
-	f, err := setupFixture(ctx, srv.URL, users, chains, meTokens, 2*runtime.NumCPU())
+	f, err := setupFixture(ctx, srv.URL, users, chains, meTokens, runtime.NumCPU())
 	if err != nil {
 		return d, fmt.Errorf("%s: setup: %w\n%s", name, err, srv.logTail())
 	}
