@@ -39,12 +39,19 @@ test: test-go test-web test-e2e
 test-go:
 	$(GO) vet $(GO_PKGS)
 	$(GO) test -race -count=1 $(GO_PKGS)
+	cd bench && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
 test-web: web-deps
 	cd web && npm run typecheck && npm run lint && npm test
 
 test-e2e: build chromium
 	cd web && GATEHOUSE_BIN=$(CURDIR)/$(BIN) npm run test:e2e
+
+## bench: build, then measure fresh servers (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+## and write docs/benchmarks.md; BENCH_FLAGS=-quick for a CI-sized run (cd bench && go run . -h)
+.PHONY: bench
+bench: build
+	cd bench && $(GO) run . -bin $(CURDIR)/$(BIN) -out $(CURDIR)/docs/benchmarks.md $(BENCH_FLAGS)
 
 ## chromium: Debian's Chromium for the browser tests (browsers cannot be downloaded here)
 chromium:
