@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"debug/buildinfo"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -53,8 +54,15 @@ func startServer(ctx context.Context, bin, dialect, databaseURL string, cost int
 	}
 	defer logFile.Close()
 
+	// Every instance on PostgreSQL needs the key that seals its signing keys at rest; a fresh
+	// one per run suits a fresh schema. It goes in the environment, never on a command line.
+	secretKey := make([]byte, 32)
+	if _, err := rand.Read(secretKey); err != nil {
+		return nil, err
+	}
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(withoutGatehouseEnv(os.Environ()),
+		"GATEHOUSE_SECRET_KEY="+base64.StdEncoding.EncodeToString(secretKey),
 		"GATEHOUSE_ADDR="+addr,
 		"GATEHOUSE_ISSUER=http://"+addr,
 		"GATEHOUSE_DATABASE_URL="+databaseURL,
