@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// DefaultMaxKeys is the memory backend's default cap on keys: at about 200 bytes a key
-// (BenchmarkMemory_Bytes measures it), about 50 MB at worst.
+// DefaultMaxKeys is the memory backend's default cap on keys. A key costs about 100 bytes
+// plus its length beyond 20 (BenchmarkMemory_Bytes measures it), so a full table holds
+// about 25 MB.
 const DefaultMaxKeys = 1 << 18
 
 // DefaultShards is the memory backend's default number of independently locked shards.
@@ -97,7 +98,8 @@ func (m *Memory) Allow(_ context.Context, key string, l Limit, n int) (Result, e
 	s := m.shard(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.expire(now, sweepPerCall)
+	// Expired keys are dropped after the decision, so a returning key reuses its entry.
+	defer s.expire(now, sweepPerCall)
 	e := s.keys[key]
 	var ahead int64
 	if e != nil && e.tat > now {
