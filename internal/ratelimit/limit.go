@@ -79,9 +79,6 @@ func (l Limit) String() string {
 	return fmt.Sprintf("%d/%s (burst %d)", l.Rate, l.Period, l.Burst)
 }
 
-// Interval is the emission interval, Period/Rate: the time one unit takes to come back.
-func (l Limit) Interval() time.Duration { return l.Period / time.Duration(l.Rate) }
-
 // check validates l and the cost n for Allow.
 func check(l Limit, n int) error {
 	if err := l.Validate(); err != nil {

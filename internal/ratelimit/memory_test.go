@@ -178,3 +178,16 @@ func TestNewMemory_ClockIsMonotonic(t *testing.T) {
 		t.Fatal("got allowed past the burst, want denied")
 	}
 }
+
+// TestMemory_KeyFromALongerLimit: state written under a long limit, checked under a short
+// one, is denied without overflowing the maths.
+func TestMemory_KeyFromALongerLimit(t *testing.T) {
+	m, _ := newMemory(ratelimit.MemoryOptions{})
+	long := ratelimit.Limit{Rate: 1, Period: 100 * time.Hour, Burst: 1000}
+	mustAllow(t, m, "k", long, 1000) // 100000h ahead
+	short := ratelimit.Limit{Rate: 1_000_000, Period: time.Second, Burst: 1}
+	res := mustAllow(t, m, "k", short, 1)
+	if res.Allowed || res.RetryAfter < 99_999*time.Hour {
+		t.Fatalf("got %+v, want denied with a retry of about 100000h", res)
+	}
+}

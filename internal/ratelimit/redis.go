@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"time"
 
@@ -140,6 +141,16 @@ func (r *Redis) Reset(ctx context.Context, key string) error {
 
 // Backend implements Limiter: it is always BackendRedis.
 func (r *Redis) Backend() string { return BackendRedis }
+
+// RedisLog adapts a slog.Logger to go-redis's logger (redis.SetLogger(RedisLog{l}), a global
+// of go-redis). go-redis logs each failed dial itself; Failover already reports the outage
+// once, so RedisLog writes those lines at debug level only.
+type RedisLog struct{ Logger *slog.Logger }
+
+// Printf implements go-redis's internal logging interface.
+func (l RedisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.Logger.DebugContext(ctx, "go-redis: "+fmt.Sprintf(format, v...))
+}
 
 // storageKey is the key passed to redis_rate, which stores it under "rate:" + the result.
 func (r *Redis) storageKey(key string) string { return r.prefix + key }

@@ -3,11 +3,13 @@ package ratelimit_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/logging"
 
 	"github.com/gatehouse/gatehouse/internal/ratelimit"
 	"github.com/gatehouse/gatehouse/internal/ratelimit/ratelimittest"
@@ -144,5 +146,23 @@ func TestNewRedisClient_ErrorHidesPassword(t *testing.T) {
 		if strings.Contains(err.Error(), "hunter2secret") {
 			t.Fatalf("got error %q, which contains the password", err)
 		}
+	}
+}
+
+func TestRedisLog(t *testing.T) {
+	logs := &logRecorder{}
+	redis.SetLogger(ratelimit.RedisLog{Logger: logs.logger()})
+	t.Cleanup(logging.Enable) // go-redis's default logger again
+	rdb, err := ratelimit.NewRedisClient("redis://"+unusedAddr(t)+"/0", 100*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	_ = rdb.Ping(t.Context()).Err()
+	if got := logs.count(slog.LevelDebug); got == 0 {
+		t.Fatal("got no debug record of the failed dial, want go-redis's line at debug")
+	}
+	if got := logs.count(slog.LevelWarn) + logs.count(slog.LevelInfo) + logs.count(slog.LevelError); got != 0 {
+		t.Fatalf("got %d records above debug, want 0", got)
 	}
 }
