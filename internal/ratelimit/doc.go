@@ -26,8 +26,10 @@
 //
 // Redis (NewRedis) shares the counters across instances. It runs redis_rate's GCRA Lua
 // script: one atomic script per call, on Redis's own clock, so instances with skewed clocks
-// still agree. Memory implements the same maths in integer nanoseconds; the conformance
-// suite in ratelimittest holds both to the same decisions.
+// still agree. Memory implements the same maths in integer nanoseconds, exactly; where the
+// script's float seconds round visibly (Remaining, for intervals that are not whole
+// seconds) the Redis backend recomputes the value. The conformance suite in ratelimittest
+// holds both, and Failover, to the same decisions.
 //
 // # Redis failures
 //

@@ -9,8 +9,11 @@ import (
 // Header field names of the IETF httpapi draft (draft-ietf-httpapi-ratelimit-headers-11) and
 // of RFC 9110.
 const (
-	HeaderPolicy     = "RateLimit-Policy"
-	HeaderRateLimit  = "RateLimit"
+	// HeaderPolicy is the field listing the quota policies that apply to a request.
+	HeaderPolicy = "RateLimit-Policy"
+	// HeaderRateLimit is the field giving the quota left under each policy.
+	HeaderRateLimit = "RateLimit"
+	// HeaderRetryAfter is RFC 9110's field: seconds to wait before trying again.
 	HeaderRetryAfter = "Retry-After"
 )
 

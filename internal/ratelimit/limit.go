@@ -12,10 +12,18 @@ import (
 // outside 0..Burst. It is a programming or configuration error, never a decision.
 var ErrInvalidLimit = errors.New("ratelimit: invalid limit")
 
-// Backend names, as Limiter.Backend reports them.
+// Backend names, as Limiter.Backend reports them (for /readyz).
 const (
+	// BackendMemory names the in-process backend, Memory.
 	BackendMemory = "memory"
-	BackendRedis  = "redis"
+	// BackendRedis names the shared backend, Redis.
+	BackendRedis = "redis"
+)
+
+var (
+	_ Limiter = (*Memory)(nil)
+	_ Limiter = (*Redis)(nil)
+	_ Limiter = (*Failover)(nil)
 )
 
 // Limiter decides whether events may happen for a key. Implementations are safe for
