@@ -166,3 +166,29 @@ func TestRedisLog(t *testing.T) {
 		t.Fatalf("got %d records above debug, want 0", got)
 	}
 }
+
+// TestRedis_SharedAcrossInstances: two instances (two clients, one prefix) share counters, so
+// events split across them trip the limit as the same events on one would.
+func TestRedis_SharedAcrossInstances(t *testing.T) {
+	url := ratelimittest.RedisURL(t)
+	prefix := ratelimittest.Prefix(t)
+	var instances []*ratelimit.Redis
+	for range 2 {
+		rdb, err := ratelimit.NewRedisClient(url, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { rdb.Close() })
+		instances = append(instances, ratelimit.NewRedis(rdb, ratelimit.RedisOptions{Prefix: prefix}))
+	}
+	limit := ratelimit.PerHour(5)
+	allowed := 0
+	for i := range 12 {
+		if mustAllow(t, instances[i%2], "account", limit, 1).Allowed {
+			allowed++
+		}
+	}
+	if allowed != limit.Burst {
+		t.Fatalf("got %d of 12 events allowed across two instances, want %d", allowed, limit.Burst)
+	}
+}
