@@ -5,9 +5,11 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/gatehouse/gatehouse/internal/mail"
 	"github.com/gatehouse/gatehouse/internal/secret"
 	"github.com/gatehouse/gatehouse/internal/store"
 	"github.com/gatehouse/gatehouse/internal/store/storetest"
@@ -227,4 +229,33 @@ func TestSecrets(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestMailBodySealed checks that a queued mail's body is stored sealed, bound to its row.
+func TestMailBodySealed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		m := &mail.Message{To: "a@example.com", Kind: mail.KindPasswordReset, Subject: "s",
+			Text: "text https://x.example/#token=live-token-123", HTML: "<a>live-token-123</a>"}
+		if err := s.EnqueueMail(t.Context(), time.Now(), m); err != nil {
+			t.Fatal(err)
+		}
+		var body []byte
+		if err := store.DB(s).QueryRowContext(t.Context(), `SELECT body FROM mail_outbox WHERE id = $1`, m.ID).Scan(&body); err != nil {
+			t.Fatal(err)
+		}
+		if len(body) == 0 || bytes.Contains(body, []byte("live-token-123")) {
+			t.Fatalf("stored body: got %q, want a sealed envelope without the token", body)
+		}
+		// Copied into another row, the envelope does not open: SealSecrets names the row.
+		other := &mail.Message{To: "b@example.com", Kind: mail.KindPasswordReset, Subject: "s", Text: "t", HTML: "h"}
+		if err := s.EnqueueMail(t.Context(), time.Now(), other); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.DB(s).ExecContext(t.Context(), `UPDATE mail_outbox SET body = $1 WHERE id = $2`, body, other.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SealSecrets(t.Context()); err == nil || !strings.Contains(err.Error(), other.ID.String()) {
+			t.Errorf("SealSecrets with a moved envelope: got %v, want an error naming %s", err, other.ID)
+		}
+	})
 }
