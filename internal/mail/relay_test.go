@@ -229,36 +229,34 @@ func TestRelay_TwoRelaysSendEachMailOnce(t *testing.T) {
 }
 
 func testTwoRelays(t *testing.T, url string) {
-	{
-		a, b := openAt(t, url), openAt(t, url)
-		srv := mailtest.Start(t, mailtest.Options{})
-		const n = 60
-		for i := range n {
-			queueReset(t, a, t0, fmt.Sprintf("user%d@example.com", i), fmt.Sprintf("tok%d", i), "123456")
-		}
-		clk := &clock{t: t0}
-		var wg sync.WaitGroup
-		for _, st := range []*store.Store{a, b} {
-			relay := mail.NewRelay(mail.RelayOptions{Store: st, Sender: smtpSender(t, srv, ""), Now: clk.Now, Batch: 3})
-			wg.Go(func() {
-				if err := relay.Run(t.Context()); err != nil {
-					t.Errorf("Run: %v", err)
-				}
-			})
-		}
-		wg.Wait()
-		got := srv.Wait(n)
-		seen := map[string]int{}
-		for _, m := range got {
-			seen[m.MessageID]++
-		}
-		if len(got) != n || len(seen) != n {
-			t.Errorf("received %d mails with %d distinct Message-IDs, want %d each once", len(got), len(seen), n)
-		}
-		stats, err := a.MailStats(t.Context())
-		if err != nil || stats.Sent != n {
-			t.Errorf("MailStats: got %+v, %v; want %d sent", stats, err, n)
-		}
+	a, b := openAt(t, url), openAt(t, url)
+	srv := mailtest.Start(t, mailtest.Options{})
+	const n = 60
+	for i := range n {
+		queueReset(t, a, t0, fmt.Sprintf("user%d@example.com", i), fmt.Sprintf("tok%d", i), "123456")
+	}
+	clk := &clock{t: t0}
+	var wg sync.WaitGroup
+	for _, st := range []*store.Store{a, b} {
+		relay := mail.NewRelay(mail.RelayOptions{Store: st, Sender: smtpSender(t, srv, ""), Now: clk.Now, Batch: 3})
+		wg.Go(func() {
+			if err := relay.Run(t.Context()); err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	got := srv.Wait(n)
+	seen := map[string]int{}
+	for _, m := range got {
+		seen[m.MessageID]++
+	}
+	if len(got) != n || len(seen) != n {
+		t.Errorf("received %d mails with %d distinct Message-IDs, want %d each once", len(got), len(seen), n)
+	}
+	stats, err := a.MailStats(t.Context())
+	if err != nil || stats.Sent != n {
+		t.Errorf("MailStats: got %+v, %v; want %d sent", stats, err, n)
 	}
 }
 
