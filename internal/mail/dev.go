@@ -182,7 +182,8 @@ func (d *DevMailbox) read(id uuid.UUID, bodies bool) (*DevMail, error) {
 	return m, nil
 }
 
-// parts returns the decoded text/plain and text/html parts of a multipart/alternative mail.
+// parts returns the decoded text/plain and text/html parts of a multipart/alternative mail,
+// with LF line ends.
 func parts(msg *netmail.Message) (text, html string, err error) {
 	mediaType, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
 	if err != nil || !strings.HasPrefix(mediaType, "multipart/") {
@@ -202,11 +203,13 @@ func parts(msg *netmail.Message) (text, html string, err error) {
 			return "", "", err
 		}
 		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		// MIME lines end in CRLF; the page shows them as the template wrote them.
+		body := strings.ReplaceAll(string(b), "\r\n", "\n")
 		switch ct {
 		case "text/plain":
-			text = string(b)
+			text = body
 		case "text/html":
-			html = string(b)
+			html = body
 		}
 	}
 }
