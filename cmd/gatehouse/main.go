@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/mail"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/secret"
@@ -234,6 +235,17 @@ func serve(ctx context.Context, e *env) error {
 		}
 		return err
 	})
+	// Mail queued by any instance goes out through whichever relay claims it first. Without a
+	// sender the relay does not run: mail waits in the outbox, and its depth is logged.
+	sender, _, err := mailSender(cfg, log)
+	if err != nil {
+		return err
+	}
+	relay := mail.NewRelay(mail.RelayOptions{Store: st, Sender: sender, Logger: log})
+	if sender != nil {
+		bg.add("mail relay", mail.RelayInterval, relay.Run)
+	}
+	bg.add("mail outbox report", mail.ReportInterval, relay.ReportBacklog)
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	waitJobs := bg.start(jobsCtx)
 	// However serve ends, the jobs stop and serve returns only once they have.

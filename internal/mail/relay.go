@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	netmail "net/mail"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -48,6 +49,13 @@ func parseFrom(from string) (*netmail.Address, error) {
 	return a, nil
 }
 
+// RelayInterval is how often a relay looks for due mail; ReportInterval how often the
+// outbox's backlog is logged while it has one.
+const (
+	RelayInterval  = 2 * time.Second
+	ReportInterval = 5 * time.Minute
+)
+
 // RelayOptions configures NewRelay. Zero fields take the defaults the comments give.
 type RelayOptions struct {
 	Store  Store
@@ -75,6 +83,8 @@ type RelayOptions struct {
 // Several relays may run against one database: claims never overlap.
 type Relay struct {
 	o RelayOptions
+	// dead is the count of dead mails at the last report.
+	dead atomic.Int64
 }
 
 // NewRelay returns a relay with o's zero fields defaulted.
@@ -138,7 +148,10 @@ func (r *Relay) deliver(ctx context.Context, m *Queued) error {
 		sendErr = r.o.Sender.Send(ctx, m)
 	}
 	if sendErr == nil {
-		err := r.o.Store.MarkMailSent(ctx, m.ID, m.Attempts, r.o.Now())
+		// Record a delivery even when shutting down, so that it is not sent again.
+		markCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		err := r.o.Store.MarkMailSent(markCtx, m.ID, m.Attempts, r.o.Now())
 		if errors.Is(err, ErrClaimLost) {
 			log.Warn("mail sent after its claim was lost: it may be delivered twice, with one Message-ID")
 			return nil
@@ -165,6 +178,24 @@ func (r *Relay) deliver(ctx context.Context, m *Queued) error {
 		log.Error("mail undeliverable: given up", "error", reason, "created_at", m.CreatedAt)
 	default:
 		log.Warn("mail delivery failed: will retry", "error", reason, "retry_at", next)
+	}
+	return nil
+}
+
+// ReportBacklog logs the outbox's depth at warn when mail has been waiting for over a minute
+// (SMTP is down, or no sender is configured), and at error when more mail has died since the
+// last report; nothing when all is well.
+func (r *Relay) ReportBacklog(ctx context.Context) error {
+	st, err := r.o.Store.MailStats(ctx)
+	if err != nil {
+		return fmt.Errorf("mail outbox report: %w", err)
+	}
+	if st.Pending+st.Sending > 0 && r.o.Now().Sub(st.OldestPending) > time.Minute {
+		r.o.Logger.Warn("mail outbox backlog", "pending", st.Pending, "sending", st.Sending,
+			"oldest_queued_at", st.OldestPending, "dead", st.Dead, "sender_configured", r.o.Sender != nil)
+	}
+	if st.Dead > int(r.dead.Swap(int64(st.Dead))) {
+		r.o.Logger.Error("mail outbox holds undeliverable mail", "dead", st.Dead)
 	}
 	return nil
 }

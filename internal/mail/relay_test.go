@@ -276,3 +276,39 @@ func openAt(t *testing.T, url string) *store.Store {
 	}
 	return st
 }
+
+// TestRelay_ReportBacklog: a mail waiting for over a minute is reported at warn, a newly dead
+// one at error, and an empty outbox not at all.
+func TestRelay_ReportBacklog(t *testing.T) {
+	st := storetest.OpenSQLite(t)
+	clk, logs := &clock{t: t0}, &syncBuffer{}
+	relay := relayFor(st, nil, clk, logs, 0)
+	report := func() {
+		t.Helper()
+		if err := relay.ReportBacklog(t.Context()); err != nil {
+			t.Fatalf("ReportBacklog: %v", err)
+		}
+	}
+	report()
+	if logs.String() != "" {
+		t.Fatalf("empty outbox: got logs %q, want none", logs)
+	}
+	m := queueReset(t, st, t0, "ada@example.com", "tok-report", "123456")
+	clk.Set(t0.Add(2 * time.Minute))
+	report()
+	if !strings.Contains(logs.String(), `level=WARN msg="mail outbox backlog" pending=1`) || strings.Contains(logs.String(), "tok-report") {
+		t.Fatalf("backlog: got logs %q, want a warning with the depth", logs)
+	}
+	q, err := st.ClaimMail(t.Context(), clk.Now(), time.Minute, 1)
+	if err != nil || len(q) != 1 {
+		t.Fatal(q, err)
+	}
+	if err := st.MarkMailFailed(t.Context(), m.ID, 1, clk.Now(), "550", true); err != nil {
+		t.Fatal(err)
+	}
+	report()
+	report()
+	if n := strings.Count(logs.String(), "undeliverable mail"); n != 1 {
+		t.Errorf("dead mail reported %d times, want once:\n%s", n, logs)
+	}
+}

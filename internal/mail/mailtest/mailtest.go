@@ -36,7 +36,8 @@ type Options struct {
 	NoSTARTTLS bool
 	// ImplicitTLS makes the server speak TLS from the first byte (smtps).
 	ImplicitTLS bool
-	// Username and Password, when set, are required (AUTH PLAIN, after STARTTLS).
+	// Username and Password, when set, are required (AUTH PLAIN, after STARTTLS unless
+	// NoSTARTTLS).
 	Username, Password string
 }
 
@@ -189,6 +190,8 @@ func (s *Server) serve(ln net.Listener) {
 	srv.MaxMessageBytes = 1 << 20
 	if !s.opts.NoSTARTTLS {
 		srv.TLSConfig = s.tls
+	} else {
+		srv.AllowInsecureAuth = true
 	}
 	if s.opts.ImplicitTLS {
 		ln = tls.NewListener(ln, s.tls)
