@@ -312,3 +312,10 @@ func TestRelay_ReportBacklog(t *testing.T) {
 		t.Errorf("dead mail reported %d times, want once:\n%s", n, logs)
 	}
 }
+
+func TestSanitize(t *testing.T) {
+	got := mail.Sanitize(fmt.Errorf("451 busy\r\nlevel=ERROR msg=forged\x00 %s", strings.Repeat("é", 400)))
+	if strings.ContainsAny(got, "\r\n\x00") || len(got) > 310 || !strings.HasPrefix(got, "451 busy  level=ERROR") || !strings.HasSuffix(got, "é…") {
+		t.Errorf("Sanitize: got %q, want one line cut at a character boundary", got)
+	}
+}

@@ -203,13 +203,18 @@ func TestSecrets(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
+				// A queued mail's body is a sealed secret too.
+				queued := &mail.Message{To: "a@example.com", Kind: mail.KindVerifyEmail, Subject: "s", Text: "t", HTML: "h"}
+				if err := s.EnqueueMail(t.Context(), t0, queued); err != nil {
+					t.Fatal(err)
+				}
 				rotating, newKey := newRing(t, oldKey)
 				s = openWith(t, url, rotating)
 				if err := s.SealSecrets(t.Context()); err != nil {
 					t.Fatalf("SealSecrets with the old key as previous: %v", err)
 				}
-				if n, err := s.ResealSecrets(t.Context()); err != nil || n != 2 {
-					t.Fatalf("ResealSecrets: got %d, %v; want 2, nil", n, err)
+				if n, err := s.ResealSecrets(t.Context()); err != nil || n != 3 {
+					t.Fatalf("ResealSecrets: got %d, %v; want 3 (two seeds, one mail body), nil", n, err)
 				}
 				if n, err := s.ResealSecrets(t.Context()); err != nil || n != 0 {
 					t.Fatalf("ResealSecrets again: got %d, %v; want 0, nil", n, err)
@@ -223,6 +228,9 @@ func TestSecrets(t *testing.T) {
 					t.Fatalf("SealSecrets without the old key: %v", err)
 				}
 				wantSeeds(t, s, keys...)
+				if got, err := s.ClaimMail(t.Context(), t0, time.Minute, 1); err != nil || len(got) != 1 || got[0].Text != "t" {
+					t.Errorf("ClaimMail after the reseal: got %+v, %v; want the mail, opened under the new key", got, err)
+				}
 				if err := openWith(t, url, oldRing).SealSecrets(t.Context()); err == nil {
 					t.Error("SealSecrets with only the old key after the reseal: got nil error")
 				}
