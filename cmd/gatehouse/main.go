@@ -86,7 +86,7 @@ var commands = []command{
 	{
 		name:    "rotate-secret",
 		summary: "reseal every stored secret under GATEHOUSE_SECRET_KEY, so previous keys can go",
-		doc: "Reseal every secret stored in the database (signing-key seeds) under the current\n" +
+		doc: "Reseal every secret stored in the database (signing-key seeds, queued mail) under the current\n" +
 			"GATEHOUSE_SECRET_KEY, opening them with it or with GATEHOUSE_SECRET_KEY_PREVIOUS.\n" +
 			"To rotate: give every instance the new key as GATEHOUSE_SECRET_KEY and the old one as\n" +
 			"GATEHOUSE_SECRET_KEY_PREVIOUS and restart them; run rotate-secret; then remove\n" +
@@ -237,6 +237,7 @@ func serve(ctx context.Context, e *env) error {
 	})
 	// Mail queued by any instance goes out through whichever relay claims it first. Without a
 	// sender the relay does not run: mail waits in the outbox, and its depth is logged.
+	// The development mailbox (the second result) is for the page that will list it.
 	sender, _, err := mailSender(cfg, log)
 	if err != nil {
 		return err
@@ -246,6 +247,13 @@ func serve(ctx context.Context, e *env) error {
 		bg.add("mail relay", mail.RelayInterval, relay.Run)
 	}
 	bg.add("mail outbox report", mail.ReportInterval, relay.ReportBacklog)
+	bg.add("delete old mail", time.Hour, func(ctx context.Context) error {
+		n, err := st.DeleteMailBefore(ctx, time.Now().Add(-mail.Retention))
+		if n > 0 {
+			log.Info("old mail deleted from the outbox", "count", n)
+		}
+		return err
+	})
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	waitJobs := bg.start(jobsCtx)
 	// However serve ends, the jobs stop and serve returns only once they have.

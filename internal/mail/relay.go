@@ -56,6 +56,11 @@ const (
 	ReportInterval = 5 * time.Minute
 )
 
+// Retention is how long the outbox keeps what it knows of a sent or dead mail (its body is
+// erased at once): long enough to answer "did my mail go out?", short enough not to keep a
+// history of everyone's addresses.
+const Retention = 30 * 24 * time.Hour
+
 // RelayOptions configures NewRelay. Zero fields take the defaults the comments give.
 type RelayOptions struct {
 	Store  Store
@@ -70,10 +75,11 @@ type RelayOptions struct {
 	// every failure up to MaxDelay (1 h), and each wait is drawn uniformly below its cap
 	// ("full jitter"), so relays that failed together do not all retry together.
 	BaseDelay, MaxDelay time.Duration
-	// Lease is how long a claim holds a mail before another relay may claim it (5 min): longer
-	// than any delivery takes, short enough that a crashed sender's mail goes out soon.
+	// Lease is how long a claim holds its mails before another relay may claim them (5 min):
+	// longer than a whole batch takes even when every delivery runs into the SMTP sender's
+	// timeout (10 × 15 s), short enough that a crashed sender's mail goes out soon.
 	Lease time.Duration
-	// Batch is how many mails one claim takes (20).
+	// Batch is how many mails one claim takes (10).
 	Batch int
 	// Jitter draws a wait in [0, n); math/rand/v2's by default.
 	Jitter func(n int64) int64
@@ -108,7 +114,7 @@ func NewRelay(o RelayOptions) *Relay {
 		o.Lease = 5 * time.Minute
 	}
 	if o.Batch == 0 {
-		o.Batch = 20
+		o.Batch = 10
 	}
 	if o.Jitter == nil {
 		o.Jitter = rand.Int64N

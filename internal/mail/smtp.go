@@ -134,7 +134,8 @@ type SMTPOptions struct {
 	From string
 	// Domain is the right side of every Message-ID (the public URL's host).
 	Domain string
-	// Timeout bounds each delivery, connection included (default 30 s).
+	// Timeout bounds each delivery, connection included (default 15 s; the relay's lease
+	// assumes no more).
 	Timeout time.Duration
 	// TLSConfig, when set, is the TLS configuration (tests give their own CA's roots); its
 	// ServerName is always the server's host and TLS 1.2 the least version.
@@ -147,7 +148,7 @@ func NewSMTPSender(o SMTPOptions) (*SMTPSender, error) {
 		return nil, err
 	}
 	if o.Timeout == 0 {
-		o.Timeout = 30 * time.Second
+		o.Timeout = 15 * time.Second
 	}
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: o.Server.Host}
 	if o.TLSConfig != nil {

@@ -208,3 +208,18 @@ func (s *Store) FindMail(ctx context.Context, id uuid.UUID) (*mail.Record, error
 	r.Kind = mail.Kind(kind)
 	return &r, nil
 }
+
+// DeleteMailBefore deletes what the outbox keeps of mail sent or dead before before (by its
+// sent_at, or for a dead mail its last attempt), and returns how many rows went. Mail still
+// waiting is never deleted.
+func (s *Store) DeleteMailBefore(ctx context.Context, before time.Time) (int, error) {
+	res, err := s.exec(ctx, `
+		DELETE FROM mail_outbox
+		WHERE (status = 'sent' AND sent_at < $1) OR (status = 'dead' AND next_attempt_at < $1)`,
+		timeValue{before})
+	if err != nil {
+		return 0, fmt.Errorf("delete old mail: %w", err)
+	}
+	n, err := rowsAffected(res)
+	return n, wrap("delete old mail", err)
+}

@@ -199,3 +199,22 @@ func testClaimMailConcurrently(t *testing.T, s *store.Store) {
 		}
 	}
 }
+
+func testDeleteMailBefore(t *testing.T, s *store.Store) {
+	sent, dead, waiting := newMail(t, s, "sent@example.com"), newMail(t, s, "dead@example.com"), newMail(t, s, "wait@example.com")
+	claim(t, s, t0)
+	must(t, "MarkMailSent", s.MarkMailSent(t.Context(), sent.ID, 1, t0))
+	must(t, "MarkMailFailed", s.MarkMailFailed(t.Context(), dead.ID, 1, t0, "550", true))
+	must(t, "MarkMailFailed", s.MarkMailFailed(t.Context(), waiting.ID, 1, t0, "421", false))
+	n, err := s.DeleteMailBefore(t.Context(), t0)
+	must(t, "DeleteMailBefore", err)
+	wantEqual(t, "deleted at t0", n, 0)
+	n, err = s.DeleteMailBefore(t.Context(), t0.Add(time.Microsecond))
+	must(t, "DeleteMailBefore", err)
+	wantEqual(t, "deleted after t0", n, 2)
+	for _, m := range []*mail.Message{sent, dead} {
+		_, err := s.FindMail(t.Context(), m.ID)
+		wantErr(t, "FindMail of a deleted mail", err, mail.ErrNotQueued)
+	}
+	wantEqual(t, "waiting mail kept", record(t, s, waiting.ID).Status, mail.StatusPending)
+}

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"MailStats", testMailStats},
 		{"EnqueueMailAtomic", testEnqueueMailAtomic},
 		{"ClaimMailConcurrently", testClaimMailConcurrently},
+		{"DeleteMailBefore", testDeleteMailBefore},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
