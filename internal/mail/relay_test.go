@@ -319,3 +319,28 @@ func TestSanitize(t *testing.T) {
 		t.Errorf("Sanitize: got %q, want one line cut at a character boundary", got)
 	}
 }
+
+// BenchmarkRelay measures delivery through a real SMTP server over STARTTLS (one connection
+// per mail) from a SQLite outbox: claim, open the sealed body, send, mark sent.
+func BenchmarkRelay(b *testing.B) {
+	st := storetest.OpenSQLite(b)
+	srv := mailtest.Start(b, mailtest.Options{})
+	server, _ := mail.ParseSMTPURL(srv.URL())
+	sender, _ := mail.NewSMTPSender(mail.SMTPOptions{Server: server, From: from, Domain: domain, TLSConfig: srv.ClientTLS()})
+	r, _ := mail.NewRenderer("Gatehouse", publicURL)
+	for i := range b.N {
+		m, _ := r.VerifyEmail(fmt.Sprintf("u%d@example.com", i), mail.VerifyEmail{Token: "t", Code: "123456", ValidFor: time.Hour})
+		if err := st.EnqueueMail(b.Context(), t0, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	relay := mail.NewRelay(mail.RelayOptions{Store: st, Sender: sender, Now: func() time.Time { return t0 }})
+	b.ResetTimer()
+	if err := relay.Run(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	if got := len(srv.Received()); got != b.N {
+		b.Fatalf("received %d, want %d", got, b.N)
+	}
+}

@@ -127,6 +127,9 @@ type RegistrationAttempt struct {
 
 // VerifyEmail renders the verification mail to to.
 func (r *Renderer) VerifyEmail(to string, d VerifyEmail) (*Message, error) {
+	if err := checkSecrets(KindVerifyEmail, d.Token, d.Code); err != nil {
+		return nil, err
+	}
 	return r.render(KindVerifyEmail, to, "Confirm your email address for "+r.site, d.Name, map[string]any{
 		"Link": r.link(PathVerifyEmail, d.Token), "Code": d.Code, "ValidFor": humanDuration(d.ValidFor),
 	})
@@ -134,6 +137,9 @@ func (r *Renderer) VerifyEmail(to string, d VerifyEmail) (*Message, error) {
 
 // PasswordReset renders the password-reset mail to to.
 func (r *Renderer) PasswordReset(to string, d PasswordReset) (*Message, error) {
+	if err := checkSecrets(KindPasswordReset, d.Token, d.Code); err != nil {
+		return nil, err
+	}
 	return r.render(KindPasswordReset, to, "Reset your "+r.site+" password", d.Name, map[string]any{
 		"Link": r.link(PathResetPassword, d.Token), "Code": d.Code, "ValidFor": humanDuration(d.ValidFor),
 	})
@@ -141,6 +147,9 @@ func (r *Renderer) PasswordReset(to string, d PasswordReset) (*Message, error) {
 
 // EmailChange renders the confirmation of an email change, to the new address to.
 func (r *Renderer) EmailChange(to string, d EmailChange) (*Message, error) {
+	if err := checkSecrets(KindEmailChange, d.Token, d.Code); err != nil {
+		return nil, err
+	}
 	return r.render(KindEmailChange, to, "Confirm your new email address for "+r.site, d.Name, map[string]any{
 		"Link": r.link(PathConfirmEmail, d.Token), "Code": d.Code, "ValidFor": humanDuration(d.ValidFor),
 		"NewEmail": d.NewEmail,
@@ -149,6 +158,9 @@ func (r *Renderer) EmailChange(to string, d EmailChange) (*Message, error) {
 
 // EmailChangeNotice renders the notice of an email change, to the old address to.
 func (r *Renderer) EmailChangeNotice(to string, d EmailChangeNotice) (*Message, error) {
+	if d.ReportToken == "" {
+		return nil, errors.New("render email_change_notice mail: no report token")
+	}
 	return r.render(KindEmailChangeNotice, to, "Your "+r.site+" email address is being changed", d.Name, map[string]any{
 		"ReportLink": r.link(PathReportEmail, d.ReportToken), "NewEmail": d.NewEmail,
 		"ResetLink": r.base + PathForgotPassword,
@@ -189,6 +201,18 @@ func (r *Renderer) render(kind Kind, to, subject, name string, data map[string]a
 		return nil, fmt.Errorf("render %s mail: %w", kind, err)
 	}
 	return &Message{To: to, Kind: kind, Subject: subject, Text: text.String(), HTML: html.String()}, nil
+}
+
+// checkSecrets refuses a mail without its token, or whose code is not 6–8 digits: a person
+// must be able to type it from another device.
+func checkSecrets(kind Kind, token, code string) error {
+	if token == "" {
+		return fmt.Errorf("render %s mail: no token", kind)
+	}
+	if len(code) < 6 || len(code) > 8 || strings.Trim(code, "0123456789") != "" {
+		return fmt.Errorf("render %s mail: the code must be 6–8 digits", kind)
+	}
+	return nil
 }
 
 // link returns the page at path with token in the fragment.

@@ -101,3 +101,15 @@ func TestNewRenderer_Invalid(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderer_RefusesBadCodes(t *testing.T) {
+	r := renderer(t)
+	for _, code := range []string{"", "12345", "123456789", "12a456"} {
+		if _, err := r.VerifyEmail("a@example.com", mail.VerifyEmail{Token: "t", Code: code, ValidFor: time.Hour}); err == nil {
+			t.Errorf("VerifyEmail with code %q: got nil error, want one", code)
+		}
+	}
+	if _, err := r.PasswordReset("a@example.com", mail.PasswordReset{Code: "123456", ValidFor: time.Hour}); err == nil {
+		t.Error("PasswordReset without a token: got nil error, want one")
+	}
+}
