@@ -29,9 +29,10 @@ web-deps: web/node_modules/.package-lock.json
 web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
 	cd web && npm run build
 
-## run: build, then serve on SQLite at http://localhost:8000
+## run: build, then serve on SQLite at http://localhost:8000, with mail in the development
+## mailbox (data/mail/) unless GATEHOUSE_SMTP_URL is set
 run: build
-	./$(BIN) serve
+	GATEHOUSE_DEV_MAILBOX=$(if $(GATEHOUSE_SMTP_URL),false,true) ./$(BIN) serve
 
 ## test: vet and every test (Go with the race detector, web unit tests, browser tests)
 test: test-go test-web test-e2e

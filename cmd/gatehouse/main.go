@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/config"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/mail"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/secret"
@@ -85,7 +86,7 @@ var commands = []command{
 	{
 		name:    "rotate-secret",
 		summary: "reseal every stored secret under GATEHOUSE_SECRET_KEY, so previous keys can go",
-		doc: "Reseal every secret stored in the database (signing-key seeds) under the current\n" +
+		doc: "Reseal every secret stored in the database (signing-key seeds, queued mail) under the current\n" +
 			"GATEHOUSE_SECRET_KEY, opening them with it or with GATEHOUSE_SECRET_KEY_PREVIOUS.\n" +
 			"To rotate: give every instance the new key as GATEHOUSE_SECRET_KEY and the old one as\n" +
 			"GATEHOUSE_SECRET_KEY_PREVIOUS and restart them; run rotate-secret; then remove\n" +
@@ -231,6 +232,25 @@ func serve(ctx context.Context, e *env) error {
 		n, err := svc.DeleteExpiredSessions(ctx)
 		if n > 0 {
 			log.Info("expired sessions deleted", "count", n)
+		}
+		return err
+	})
+	// Mail queued by any instance goes out through whichever relay claims it first. Without a
+	// sender the relay does not run: mail waits in the outbox, and its depth is logged.
+	// The development mailbox (the second result) is for the page that will list it.
+	sender, _, err := mailSender(cfg, log)
+	if err != nil {
+		return err
+	}
+	relay := mail.NewRelay(mail.RelayOptions{Store: st, Sender: sender, Logger: log})
+	if sender != nil {
+		bg.add("mail relay", mail.RelayInterval, relay.Run)
+	}
+	bg.add("mail outbox report", mail.ReportInterval, relay.ReportBacklog)
+	bg.add("delete old mail", time.Hour, func(ctx context.Context) error {
+		n, err := st.DeleteMailBefore(ctx, time.Now().Add(-mail.Retention))
+		if n > 0 {
+			log.Info("old mail deleted from the outbox", "count", n)
 		}
 		return err
 	})

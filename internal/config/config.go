@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	netmail "net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gatehouse/gatehouse/internal/mail"
 	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/secret"
 )
@@ -42,6 +44,16 @@ type Config struct {
 	AllowedOrigins     []string
 	LogFormat          string
 	LogLevel           string
+	// PublicURL is the base of every link in a mail, without a trailing slash.
+	PublicURL string
+	// SiteName names the service in mails' subjects and bodies.
+	SiteName string
+	// SMTP is where mail is delivered; nil when GATEHOUSE_SMTP_URL is unset.
+	SMTP *mail.SMTPServer
+	// MailFrom is the From of every mail.
+	MailFrom string
+	// DevMailbox writes mail as .eml files under the data directory instead of sending it.
+	DevMailbox bool
 }
 
 // DefaultDatabaseURL is GATEHOUSE_DATABASE_URL's default. Its directory, data/, is the only
@@ -92,6 +104,16 @@ var Settings = []setting{
 		func(c *Config, v string) error { return duration(&c.HSTSMaxAge, v, 0, 17520*time.Hour) }},
 	{"GATEHOUSE_ALLOWED_ORIGINS", "allowed-origins", "", "comma-separated origins besides our own that may call the API from a browser",
 		func(c *Config, v string) error { return origins(&c.AllowedOrigins, v) }},
+	{"GATEHOUSE_PUBLIC_URL", "public-url", "http://localhost:8000", "the base of every link in a mail: an absolute http(s) URL without query or fragment",
+		func(c *Config, v string) error { return publicURL(&c.PublicURL, v) }},
+	{"GATEHOUSE_SITE_NAME", "site-name", "Gatehouse", "the name mails give the service, in subjects and bodies",
+		func(c *Config, v string) error { return siteName(&c.SiteName, v) }},
+	{"GATEHOUSE_SMTP_URL", "", "", "the SMTP server mail goes through: smtp://user:password@host:587 (STARTTLS required), smtps://… (implicit TLS), or smtp://localhost:25?tls=none (plain, loopback only)",
+		func(c *Config, v string) error { return smtpURL(&c.SMTP, v) }},
+	{"GATEHOUSE_MAIL_FROM", "mail-from", "", "the From of every mail, such as \"Gatehouse <noreply@example.com>\"; required with GATEHOUSE_SMTP_URL",
+		func(c *Config, v string) error { return mailFrom(&c.MailFrom, v) }},
+	{"GATEHOUSE_DEV_MAILBOX", "dev-mailbox", "false", "development only: write mail as .eml files under the data directory instead of sending it",
+		func(c *Config, v string) error { return boolean(&c.DevMailbox, v) }},
 	{"GATEHOUSE_LOG_FORMAT", "log-format", "text", "text or json",
 		func(c *Config, v string) error { return oneOf(&c.LogFormat, v, "text", "json") }},
 	{"GATEHOUSE_LOG_LEVEL", "log-level", "info", "debug, info, warn or error",
@@ -193,7 +215,27 @@ func Parse(getenv func(string) string, fs *flag.FlagSet, args []string, scope Sc
 	if scope >= ScopeServe && (c.Issuer == "" || c.Audience == "") {
 		errs = append(errs, errors.New("GATEHOUSE_ISSUER and GATEHOUSE_AUDIENCE must not be empty"))
 	}
+	if scope >= ScopeServe {
+		errs = append(errs, c.mailSettings()...)
+	}
 	return c, errors.Join(errs...)
+}
+
+// mailSettings checks the mail settings together and defaults MailFrom for the development
+// mailbox.
+func (c *Config) mailSettings() []error {
+	var errs []error
+	if c.SMTP != nil && c.DevMailbox {
+		errs = append(errs, errors.New("GATEHOUSE_SMTP_URL and GATEHOUSE_DEV_MAILBOX are both set: set one (the development mailbox sends nothing)"))
+	}
+	if c.SMTP != nil && c.MailFrom == "" {
+		errs = append(errs, errors.New("GATEHOUSE_MAIL_FROM is required with GATEHOUSE_SMTP_URL: the address mail comes from, such as \"Gatehouse <noreply@example.com>\""))
+	}
+	if c.MailFrom == "" && c.PublicURL != "" && c.SiteName != "" {
+		u, _ := url.Parse(c.PublicURL)
+		c.MailFrom = (&netmail.Address{Name: c.SiteName, Address: "noreply@" + u.Hostname()}).String()
+	}
+	return errs
 }
 
 func duration(dst *time.Duration, v string, lo, hi time.Duration) error {
@@ -372,6 +414,46 @@ func origins(dst *[]string, v string) error {
 		}
 		*dst = append(*dst, item)
 	}
+	return nil
+}
+
+func publicURL(dst *string, v string) error {
+	if err := mail.CheckPublicURL(v); err != nil {
+		return err
+	}
+	*dst = strings.TrimRight(v, "/")
+	return nil
+}
+
+func siteName(dst *string, v string) error {
+	if v == "" || len(v) > 100 || strings.ContainsFunc(v, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return errors.New("must be one line of 1–100 characters")
+	}
+	*dst = v
+	return nil
+}
+
+// smtpURL reads GATEHOUSE_SMTP_URL. Its errors never repeat the value: it holds a password.
+func smtpURL(dst **mail.SMTPServer, v string) error {
+	if v == "" {
+		return nil
+	}
+	s, err := mail.ParseSMTPURL(v)
+	if err != nil {
+		return err
+	}
+	*dst = &s
+	return nil
+}
+
+func mailFrom(dst *string, v string) error {
+	if v == "" {
+		return nil
+	}
+	if err := mail.CheckFrom(v); err != nil {
+		return err
+	}
+	*dst = v
 	return nil
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gatehouse/gatehouse/internal/mail"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -203,5 +205,79 @@ func TestREADME_ListsEverySetting(t *testing.T) {
 		if !strings.Contains(readme, row) {
 			t.Errorf("README lacks the row starting %q", row)
 		}
+	}
+}
+
+func TestLoad_Mail(t *testing.T) {
+	t.Run("Defaults", func(t *testing.T) {
+		c, err := Load(env(nil), nil, io.Discard)
+		if err != nil || c.SMTP != nil || c.DevMailbox || c.PublicURL != "http://localhost:8000" ||
+			c.SiteName != "Gatehouse" || c.MailFrom != `"Gatehouse" <noreply@localhost>` {
+			t.Errorf("got SMTP %v dev %v public %q site %q from %q, %v", c.SMTP, c.DevMailbox, c.PublicURL, c.SiteName, c.MailFrom, err)
+		}
+	})
+	t.Run("SMTP", func(t *testing.T) {
+		c, err := Load(env(map[string]string{
+			"GATEHOUSE_SMTP_URL":   "smtp://relay%40example.com:p%40ss@mail.example.com:2525",
+			"GATEHOUSE_MAIL_FROM":  "Accounts <accounts@example.com>",
+			"GATEHOUSE_PUBLIC_URL": "https://accounts.example.com/",
+		}), nil, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := mail.SMTPServer{Host: "mail.example.com", Port: 2525, Username: "relay@example.com", Password: "p@ss", TLS: mail.TLSStartTLS}
+		if c.SMTP == nil || *c.SMTP != want || c.PublicURL != "https://accounts.example.com" {
+			t.Errorf("got %+v, public %q; want %+v", c.SMTP, c.PublicURL, want)
+		}
+	})
+	t.Run("Modes", func(t *testing.T) {
+		for raw, want := range map[string]mail.SMTPServer{
+			"smtp://mail.example.com":        {Host: "mail.example.com", Port: 587, TLS: mail.TLSStartTLS},
+			"smtps://u:p@mail.example.com":   {Host: "mail.example.com", Port: 465, Username: "u", Password: "p", TLS: mail.TLSImplicit},
+			"smtp://localhost:1025?tls=none": {Host: "localhost", Port: 1025, TLS: mail.TLSNone},
+			"smtp://127.0.0.1:25/?tls=none":  {Host: "127.0.0.1", Port: 25, TLS: mail.TLSNone},
+			"smtp://[::1]:25?tls=none":       {Host: "::1", Port: 25, TLS: mail.TLSNone},
+			"smtp://u:p@[2001:db8::1]:587":   {Host: "2001:db8::1", Port: 587, Username: "u", Password: "p", TLS: mail.TLSStartTLS},
+		} {
+			got, err := mail.ParseSMTPURL(raw)
+			if err != nil || got != want {
+				t.Errorf("ParseSMTPURL(%q): got %+v, %v; want %+v", raw, got, err, want)
+			}
+		}
+	})
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"plain to a remote host", map[string]string{"GATEHOUSE_SMTP_URL": "smtp://u:hunter2@mail.example.com:25?tls=none", "GATEHOUSE_MAIL_FROM": "a@example.com"}, "GATEHOUSE_SMTP_URL: tls=none is allowed only to a loopback address"},
+		{"plain to a private address", map[string]string{"GATEHOUSE_SMTP_URL": "smtp://u:hunter2@10.0.0.5:25?tls=none", "GATEHOUSE_MAIL_FROM": "a@example.com"}, "only to a loopback address"},
+		{"tls=none with smtps", map[string]string{"GATEHOUSE_SMTP_URL": "smtps://u:hunter2@localhost?tls=none", "GATEHOUSE_MAIL_FROM": "a@example.com"}, "GATEHOUSE_SMTP_URL: the only tls parameter"},
+		{"unknown scheme", map[string]string{"GATEHOUSE_SMTP_URL": "http://u:hunter2@mail.example.com", "GATEHOUSE_MAIL_FROM": "a@example.com"}, "GATEHOUSE_SMTP_URL: the scheme must be"},
+		{"bad port", map[string]string{"GATEHOUSE_SMTP_URL": "smtp://u:hunter2@mail.example.com:0", "GATEHOUSE_MAIL_FROM": "a@example.com"}, "GATEHOUSE_SMTP_URL: the port"},
+		{"unparsable", map[string]string{"GATEHOUSE_SMTP_URL": "smtp://u:hun%zzter2@mail.example.com", "GATEHOUSE_MAIL_FROM": "a@example.com"}, "GATEHOUSE_SMTP_URL: not a URL"},
+		{"unknown parameter", map[string]string{"GATEHOUSE_SMTP_URL": "smtp://u:hunter2@mail.example.com?auth=x", "GATEHOUSE_MAIL_FROM": "a@example.com"}, "unknown parameter"},
+		{"no from", map[string]string{"GATEHOUSE_SMTP_URL": "smtp://u:hunter2@mail.example.com"}, "GATEHOUSE_MAIL_FROM is required"},
+		{"bad from", map[string]string{"GATEHOUSE_MAIL_FROM": "not an address"}, "GATEHOUSE_MAIL_FROM:"},
+		{"both senders", map[string]string{"GATEHOUSE_SMTP_URL": "smtp://u:hunter2@mail.example.com", "GATEHOUSE_MAIL_FROM": "a@example.com", "GATEHOUSE_DEV_MAILBOX": "true"}, "set one"},
+		{"public URL relative", map[string]string{"GATEHOUSE_PUBLIC_URL": "accounts.example.com"}, "GATEHOUSE_PUBLIC_URL:"},
+		{"public URL query", map[string]string{"GATEHOUSE_PUBLIC_URL": "https://a.example.com/?x=1"}, "no query or fragment"},
+		{"public URL fragment", map[string]string{"GATEHOUSE_PUBLIC_URL": "https://a.example.com/#x"}, "no query or fragment"},
+		{"site name two lines", map[string]string{"GATEHOUSE_SITE_NAME": "Gate\nhouse"}, "GATEHOUSE_SITE_NAME: must be one line"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(env(tt.env), nil, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "hun%zzter2") {
+				t.Errorf("error %q repeats the SMTP password", err)
+			}
+		})
+	}
+	// The SMTP URL holds a password: it has no flag, which would show in process listings.
+	if _, err := Load(env(nil), []string{"-smtp-url", "smtp://x"}, io.Discard); err == nil {
+		t.Error("-smtp-url: got nil error, want an unknown flag")
 	}
 }

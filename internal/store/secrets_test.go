@@ -5,9 +5,11 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/gatehouse/gatehouse/internal/mail"
 	"github.com/gatehouse/gatehouse/internal/secret"
 	"github.com/gatehouse/gatehouse/internal/store"
 	"github.com/gatehouse/gatehouse/internal/store/storetest"
@@ -201,13 +203,18 @@ func TestSecrets(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
+				// A queued mail's body is a sealed secret too.
+				queued := &mail.Message{To: "a@example.com", Kind: mail.KindVerifyEmail, Subject: "s", Text: "t", HTML: "h"}
+				if err := s.EnqueueMail(t.Context(), t0, queued); err != nil {
+					t.Fatal(err)
+				}
 				rotating, newKey := newRing(t, oldKey)
 				s = openWith(t, url, rotating)
 				if err := s.SealSecrets(t.Context()); err != nil {
 					t.Fatalf("SealSecrets with the old key as previous: %v", err)
 				}
-				if n, err := s.ResealSecrets(t.Context()); err != nil || n != 2 {
-					t.Fatalf("ResealSecrets: got %d, %v; want 2, nil", n, err)
+				if n, err := s.ResealSecrets(t.Context()); err != nil || n != 3 {
+					t.Fatalf("ResealSecrets: got %d, %v; want 3 (two seeds, one mail body), nil", n, err)
 				}
 				if n, err := s.ResealSecrets(t.Context()); err != nil || n != 0 {
 					t.Fatalf("ResealSecrets again: got %d, %v; want 0, nil", n, err)
@@ -221,10 +228,42 @@ func TestSecrets(t *testing.T) {
 					t.Fatalf("SealSecrets without the old key: %v", err)
 				}
 				wantSeeds(t, s, keys...)
+				if got, err := s.ClaimMail(t.Context(), t0, time.Minute, 1); err != nil || len(got) != 1 || got[0].Text != "t" {
+					t.Errorf("ClaimMail after the reseal: got %+v, %v; want the mail, opened under the new key", got, err)
+				}
 				if err := openWith(t, url, oldRing).SealSecrets(t.Context()); err == nil {
 					t.Error("SealSecrets with only the old key after the reseal: got nil error")
 				}
 			})
 		})
 	}
+}
+
+// TestMailBodySealed checks that a queued mail's body is stored sealed, bound to its row.
+func TestMailBodySealed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		m := &mail.Message{To: "a@example.com", Kind: mail.KindPasswordReset, Subject: "s",
+			Text: "text https://x.example/#token=live-token-123", HTML: "<a>live-token-123</a>"}
+		if err := s.EnqueueMail(t.Context(), time.Now(), m); err != nil {
+			t.Fatal(err)
+		}
+		var body []byte
+		if err := store.DB(s).QueryRowContext(t.Context(), `SELECT body FROM mail_outbox WHERE id = $1`, m.ID).Scan(&body); err != nil {
+			t.Fatal(err)
+		}
+		if len(body) == 0 || bytes.Contains(body, []byte("live-token-123")) {
+			t.Fatalf("stored body: got %q, want a sealed envelope without the token", body)
+		}
+		// Copied into another row, the envelope does not open: SealSecrets names the row.
+		other := &mail.Message{To: "b@example.com", Kind: mail.KindPasswordReset, Subject: "s", Text: "t", HTML: "h"}
+		if err := s.EnqueueMail(t.Context(), time.Now(), other); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.DB(s).ExecContext(t.Context(), `UPDATE mail_outbox SET body = $1 WHERE id = $2`, body, other.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SealSecrets(t.Context()); err == nil || !strings.Contains(err.Error(), other.ID.String()) {
+			t.Errorf("SealSecrets with a moved envelope: got %v, want an error naming %s", err, other.ID)
+		}
+	})
 }

@@ -46,6 +46,13 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"ListSigningKeys", testListSigningKeys},
 		{"CreateSigningKey", testCreateSigningKey},
 		{"DeleteSigningKeysRetiredBefore", testDeleteSigningKeysRetiredBefore},
+		{"ClaimMail", testClaimMail},
+		{"MarkMailSent", testMarkMailSent},
+		{"MarkMailFailed", testMarkMailFailed},
+		{"MailStats", testMailStats},
+		{"EnqueueMailAtomic", testEnqueueMailAtomic},
+		{"ClaimMailConcurrently", testClaimMailConcurrently},
+		{"DeleteMailBefore", testDeleteMailBefore},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
