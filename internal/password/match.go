@@ -1,6 +1,7 @@
 package password
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,23 +35,60 @@ const maxL33tSubs = 16
 // dictionaryOrder is zxcvbn.js's order of its dictionaries; user inputs come last.
 var dictionaryOrder = []string{"passwords", "english_wikipedia", "female_names", "surnames", "us_tv_and_film", "male_names"}
 
+// ranks is a word's rank (from 1) in each dictionary of dictionaryOrder; 0 where absent.
+type ranks [6]int32
+
 var (
 	rankedOnce sync.Once
-	ranked     []map[string]int
-	longest    int // the longest word of the frequency lists
+	ranked     map[string]ranks // one lookup finds a word in all six lists
+	longest    int              // the longest word of the frequency lists
 )
 
-// rankedDictionaries returns the frequency lists as word → rank (from 1), in dictionaryOrder.
-func rankedDictionaries() []map[string]int {
+// rankedDictionaries returns the frequency lists as word → ranks; of two equal words in a
+// list the later rank stands, as in both ports.
+func rankedDictionaries() map[string]ranks {
 	rankedOnce.Do(func() {
-		for _, name := range dictionaryOrder {
-			ranked = append(ranked, rankWords(frequency.FrequencyLists[name]))
-			for _, w := range frequency.FrequencyLists[name] {
+		ranked = map[string]ranks{}
+		for di, name := range dictionaryOrder {
+			for i, w := range frequency.FrequencyLists[name] {
+				w = strings.ToLower(w)
+				r := ranked[w]
+				r[di] = int32(i + 1)
+				ranked[w] = r
 				longest = max(longest, len(w))
 			}
 		}
 	})
 	return ranked
+}
+
+// dictionaries are zxcvbn.js's RANKED_DICTIONARIES: the frequency lists, then the user inputs.
+type dictionaries struct {
+	static map[string]ranks
+	user   map[string]int
+	maxLen int // no longer word is in any: windows past it are not looked up
+}
+
+func newDictionaries(user map[string]int) dictionaries {
+	d := dictionaries{static: rankedDictionaries(), user: user, maxLen: longest}
+	for w := range user {
+		d.maxLen = max(d.maxLen, len(w))
+	}
+	return d
+}
+
+// each calls f for every dictionary holding word, in zxcvbn.js's order, with the rank.
+func (d dictionaries) each(word string, f func(di, rank int)) {
+	if r, ok := d.static[word]; ok {
+		for di, rank := range r {
+			if rank > 0 {
+				f(di, int(rank))
+			}
+		}
+	}
+	if rank, ok := d.user[word]; ok {
+		f(len(dictionaryOrder), rank)
+	}
 }
 
 // rankWords ranks words from 1; of two equal words the later rank stands, as in both ports.
@@ -74,7 +112,7 @@ func analysisWith(pw string, inputs []string, userRanks map[string]int) (float64
 // omnimatch is matching.coffee's omnimatch: every matcher in its order, then a stable sort
 // by position, so equal matches stay in zxcvbn.js's order.
 func omnimatch(pw string, inputs []string, userRanks map[string]int) []*match.Match {
-	dicts := append(rankedDictionaries()[:len(dictionaryOrder):len(dictionaryOrder)], userRanks)
+	dicts := newDictionaries(userRanks)
 	var ms []*match.Match
 	ms = append(ms, dictionaryMatches(pw, dicts)...)
 	ms = append(ms, reverseDictionaryMatches(pw, dicts)...)
@@ -97,19 +135,6 @@ func sortMatches(ms []*match.Match) {
 	})
 }
 
-// maxWordLen bounds the words looked up in dicts[di]: no longer one is there. It changes
-// how fast matching is, never what it finds.
-func maxWordLen(dict map[string]int, di int) int {
-	if di < len(dictionaryOrder) {
-		return longest
-	}
-	n := 0
-	for w := range dict {
-		n = max(n, len(w))
-	}
-	return n
-}
-
 func dictionaryName(i int) string {
 	if i < len(dictionaryOrder) {
 		return dictionaryOrder[i]
@@ -118,18 +143,15 @@ func dictionaryName(i int) string {
 }
 
 // dictionaryMatches is dictionary_match.
-func dictionaryMatches(pw string, dicts []map[string]int) []*match.Match {
+func dictionaryMatches(pw string, dicts dictionaries) []*match.Match {
 	var ms []*match.Match
 	lower := strings.ToLower(pw)
-	for di, dict := range dicts {
-		maxLen := maxWordLen(dict, di)
-		for i := 0; i < len(pw); i++ {
-			for j := i; j < len(pw) && j-i < maxLen; j++ {
-				if rank, ok := dict[lower[i:j+1]]; ok {
-					ms = append(ms, &match.Match{Pattern: "dictionary", I: i, J: j, Token: pw[i : j+1],
-						MatchedWord: lower[i : j+1], Rank: rank, DictionaryName: dictionaryName(di)})
-				}
-			}
+	for i := 0; i < len(pw); i++ {
+		for j := i; j < len(pw) && j-i < dicts.maxLen; j++ {
+			dicts.each(lower[i:j+1], func(di, rank int) {
+				ms = append(ms, &match.Match{Pattern: "dictionary", I: i, J: j, Token: pw[i : j+1],
+					MatchedWord: lower[i : j+1], Rank: rank, DictionaryName: dictionaryName(di)})
+			})
 		}
 	}
 	sortMatches(ms)
@@ -137,7 +159,7 @@ func dictionaryMatches(pw string, dicts []map[string]int) []*match.Match {
 }
 
 // reverseDictionaryMatches is reverse_dictionary_match.
-func reverseDictionaryMatches(pw string, dicts []map[string]int) []*match.Match {
+func reverseDictionaryMatches(pw string, dicts dictionaries) []*match.Match {
 	ms := dictionaryMatches(reverseASCII(pw), dicts)
 	for _, m := range ms {
 		m.Token = reverseASCII(m.Token)
@@ -244,8 +266,13 @@ func dedupSubs(subs [][]pair) [][]pair {
 
 // l33tMatches is l33t_match: dictionary matches of pw with each substitution applied that
 // hold at least one substituted character and are longer than one character.
-func l33tMatches(pw string, dicts []map[string]int) []*match.Match {
+func l33tMatches(pw string, dicts dictionaries) []*match.Match {
+	maxLen := dicts.maxLen
 	var out []*match.Match
+	// Tables that differ only in characters outside a window translate it alike; the match
+	// they would find again is the same match, which can never win over the first, so each
+	// window's translation is looked up once.
+	seen := make([][]string, len(pw)*len(pw))
 	for _, sub := range l33tSubs(pw) {
 		if len(sub) == 0 {
 			break
@@ -255,35 +282,38 @@ func l33tMatches(pw string, dicts []map[string]int) []*match.Match {
 			table[p.l33t[0]] = p.letter[0]
 		}
 		subbed := []byte(pw)
-		changed := make(flags, len(pw))
 		for i := range subbed {
 			if c, ok := table[subbed[i]]; ok {
-				subbed[i], changed[i] = c, true
+				subbed[i] = c
+			}
+		}
+		// next[i] is the first substituted position from i: a window without one is a plain
+		// dictionary match, never a l33t one.
+		next := make([]int, len(pw)+1)
+		next[len(pw)] = len(pw)
+		for i := len(pw) - 1; i >= 0; i-- {
+			next[i] = next[i+1]
+			if subbed[i] != pw[i] {
+				next[i] = i
 			}
 		}
 		lower := strings.ToLower(string(subbed))
-		for di, dict := range dicts {
-			maxLen := maxWordLen(dict, di)
-			for i := 0; i < len(pw); i++ {
-				for j := i + 1; j < len(pw) && j-i < maxLen; j++ { // one character is never a l33t match
-					word := lower[i : j+1]
-					token := pw[i : j+1]
-					if !changed[i : j+1].any() {
-						continue // holds no substitution: a plain match, not a l33t one
-					}
-					rank, ok := dict[word]
-					if !ok || strings.ToLower(token) == word {
-						continue
-					}
-					used := map[string]string{}
-					for _, p := range sub {
-						if strings.Contains(token, p.l33t) {
-							used[p.l33t] = p.letter
-						}
-					}
-					out = append(out, &match.Match{Pattern: "dictionary", I: i, J: j, Token: token,
-						MatchedWord: word, Rank: rank, DictionaryName: dictionaryName(di), L33t: true, Sub: used})
+		for i := 0; i < len(pw); i++ {
+			for j := max(i+1, next[i]); j < len(pw) && j-i < maxLen; j++ { // one character is never a l33t match
+				word := lower[i : j+1]
+				w := i*len(pw) + j
+				if slices.Contains(seen[w], word) {
+					continue
 				}
+				seen[w] = append(seen[w], word)
+				token := pw[i : j+1]
+				if strings.ToLower(token) == word {
+					continue
+				}
+				dicts.each(word, func(di, rank int) {
+					out = append(out, &match.Match{Pattern: "dictionary", I: i, J: j, Token: token, MatchedWord: word,
+						Rank: rank, DictionaryName: dictionaryName(di), L33t: true, Sub: usedSubs(sub, token)})
+				})
 			}
 		}
 	}
@@ -291,13 +321,13 @@ func l33tMatches(pw string, dicts []map[string]int) []*match.Match {
 	return out
 }
 
-type flags []bool
-
-func (f flags) any() bool {
-	for _, b := range f {
-		if b {
-			return true
+// usedSubs is the part of sub that token holds (the match's "sub").
+func usedSubs(sub []pair, token string) map[string]string {
+	used := map[string]string{}
+	for _, p := range sub {
+		if strings.Contains(token, p.l33t) {
+			used[p.l33t] = p.letter
 		}
 	}
-	return false
+	return used
 }

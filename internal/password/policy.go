@@ -164,6 +164,6 @@ func weakMessage(st Strength) string {
 // 30,000 common passwords in zxcvbn's list (the one the meter knows too).
 func isTopPassword(pw string) bool {
 	c, _ := canonical(pw, nil)
-	_, ok := rankedDictionaries()[0][strings.ToLower(c)]
-	return ok && utf8.RuneCountInString(pw) <= MaxScoredRunes
+	r := rankedDictionaries()[strings.ToLower(c)]
+	return r[0] > 0 && utf8.RuneCountInString(pw) <= MaxScoredRunes
 }
