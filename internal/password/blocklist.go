@@ -108,17 +108,22 @@ func (b *Blocklist) Bytes() int { return len(b.bits) * 8 }
 // hash returns the two hashes of lower-cased pw that the k probes are made from
 // (Kirsch–Mitzenmacher double hashing); h2 is odd so the probes never repeat early.
 func (b *Blocklist) hash(pw []byte) (uint64, uint64) {
-	if hasUpper(pw) {
-		pw = bytes.ToLower(pw)
-	}
+	var buf [128]byte
+	pw = lower(buf[:0], pw)
 	return maphash.Bytes(b.s1, pw), maphash.Bytes(b.s2, pw) | 1
 }
 
-func hasUpper(s []byte) bool {
+// lower lower-cases s into buf when s is ASCII (no allocation: a million lines load without
+// a million strings), and with bytes.ToLower otherwise.
+func lower(buf, s []byte) []byte {
 	for _, c := range s {
-		if c >= 'A' && c <= 'Z' || c >= 0x80 {
-			return true
+		switch {
+		case c >= 0x80:
+			return bytes.ToLower(s)
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
 		}
+		buf = append(buf, c)
 	}
-	return false
+	return buf
 }

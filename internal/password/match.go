@@ -40,15 +40,20 @@ type ranks [6]int32
 
 var (
 	rankedOnce sync.Once
-	ranked     map[string]ranks // one lookup finds a word in all six lists
-	longest    int              // the longest word of the frequency lists
+	ranked     map[string]ranks    // one lookup finds a word in all six lists
+	longest    int                 // the longest word of the frequency lists
+	prefixes   map[string]struct{} // every start of a word, up to prefixLen long
 )
+
+// prefixLen bounds the starts of words kept: a window that no word starts with is not
+// extended, and most windows of a random password end within a few characters.
+const prefixLen = 5
 
 // rankedDictionaries returns the frequency lists as word → ranks; of two equal words in a
 // list the later rank stands, as in both ports.
 func rankedDictionaries() map[string]ranks {
 	rankedOnce.Do(func() {
-		ranked = map[string]ranks{}
+		ranked, prefixes = map[string]ranks{}, map[string]struct{}{}
 		for di, name := range dictionaryOrder {
 			for i, w := range frequency.FrequencyLists[name] {
 				w = strings.ToLower(w)
@@ -56,6 +61,9 @@ func rankedDictionaries() map[string]ranks {
 				r[di] = int32(i + 1)
 				ranked[w] = r
 				longest = max(longest, len(w))
+				for n := 1; n <= prefixLen && n <= len(w); n++ {
+					prefixes[w[:n]] = struct{}{}
+				}
 			}
 		}
 	})
@@ -75,6 +83,23 @@ func newDictionaries(user map[string]int) dictionaries {
 		d.maxLen = max(d.maxLen, len(w))
 	}
 	return d
+}
+
+// starts reports whether some word may start with w: false means none does, so no longer
+// window from the same start can match.
+func (d dictionaries) starts(w string) bool {
+	if len(w) > prefixLen {
+		return true
+	}
+	if _, ok := prefixes[w]; ok {
+		return true
+	}
+	for u := range d.user {
+		if strings.HasPrefix(u, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // each calls f for every dictionary holding word, in zxcvbn.js's order, with the rank.
@@ -147,7 +172,7 @@ func dictionaryMatches(pw string, dicts dictionaries) []*match.Match {
 	var ms []*match.Match
 	lower := strings.ToLower(pw)
 	for i := 0; i < len(pw); i++ {
-		for j := i; j < len(pw) && j-i < dicts.maxLen; j++ {
+		for j := i; j < len(pw) && j-i < dicts.maxLen && dicts.starts(lower[i:j+1]); j++ {
 			dicts.each(lower[i:j+1], func(di, rank int) {
 				ms = append(ms, &match.Match{Pattern: "dictionary", I: i, J: j, Token: pw[i : j+1],
 					MatchedWord: lower[i : j+1], Rank: rank, DictionaryName: dictionaryName(di)})
@@ -301,6 +326,9 @@ func l33tMatches(pw string, dicts dictionaries) []*match.Match {
 		for i := 0; i < len(pw); i++ {
 			for j := max(i+1, next[i]); j < len(pw) && j-i < maxLen; j++ { // one character is never a l33t match
 				word := lower[i : j+1]
+				if !dicts.starts(word) {
+					break
+				}
 				w := i*len(pw) + j
 				if slices.Contains(seen[w], word) {
 					continue

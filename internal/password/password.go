@@ -1,5 +1,8 @@
-// Package password hashes and verifies passwords with bcrypt. The cost is a value passed in,
-// never a global, so tests run fast at a low cost while production uses a safe one.
+// Package password hashes and verifies passwords with bcrypt, and decides which new passwords
+// are accepted: Policy (NIST SP 800-63B rev 4), zxcvbn strength scoring that the web app's
+// meter reproduces exactly (Score), an operator's Blocklist and the HIBP range API. The
+// bcrypt cost is a value passed in, never a global, so tests run fast at a low cost while
+// production uses a safe one. It knows nothing of HTTP or storage.
 package password
 
 import (

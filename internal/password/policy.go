@@ -36,7 +36,8 @@ var ErrBreachCheckUnavailable = errors.New("the breached-password check is unava
 
 // Refusal says why a password is refused. Type is one of the Type constants and never
 // changes; Message is safe to show and says what to do; Score, Warning and Suggestions are
-// zxcvbn's judgement, the one the meter shows. It never holds the password.
+// zxcvbn's judgement, the one the meter shows (Score is -1 where the refusal came before
+// scoring: too short, too long, breached). It never holds the password.
 type Refusal struct {
 	Type        string
 	Message     string

@@ -179,6 +179,10 @@ times(400, () => {
   add('l33t', pick([subbed, cap(subbed), subbed + String(int(0, 99))]));
 });
 
+const l33tChars = '4@8({[<3691!|7$5+%2aeiosltgbxz';
+times(60, () => add('l33t', Array.from({ length: int(8, 70) }, () => pick(Array.from(l33tChars))).join('')));
+add('l33t', '4@8({[<3691!|7$5+%2'.repeat(4));
+
 times(600, () => {
   const words = Array.from({ length: int(2, 6) }, () => pick(english));
   const sep = pick([' ', '-', '', '.', '_']);
@@ -340,6 +344,17 @@ for (const p of [
   '\u{1d400}\u{1d401}\u{1d402}\u{1d403}',
   '①②③④⑤⑥',
   '１２３４５６７８',
+  // Words that are also properties of every JavaScript object: zxcvbn.js's "word of dict"
+  // finds them with a function for a rank.
+  'constructor2024',
+  'Constructor!',
+  'myvalueof99',
+  'tostring',
+  '__proto__x',
+  'hasownproperty1',
+  'toLocaleString',
+  'isPrototypeOf1',
+  'xconstructorx',
 ]) {
   add('edge', p);
 }

@@ -17,7 +17,7 @@ function golden(): { line: number; cols: string[] }[] {
 
 const parse = (s: string | undefined): unknown => JSON.parse(s ?? 'null');
 
-describe('strength golden file', { timeout: 120_000 }, () => {
+describe('strength golden file', { timeout: 300_000 }, () => {
   it('scores every password as the server does', async () => {
     const score = await loadScorer();
     const lines = golden();

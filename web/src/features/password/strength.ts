@@ -83,6 +83,13 @@ export function loadScorer(): Promise<Scorer> {
       // sets them for zxcvbn() itself.
       scoring.default.REFERENCE_YEAR = REFERENCE_YEAR;
       matching.default.enumerate_l33t_subs = boundedL33tSubs;
+      // zxcvbn.js looks words up with "word of dict", which finds what every object inherits
+      // ("constructor", "tostring", "valueof" …) with a function for a rank, and NaN guesses
+      // then upset its search. Go has no such words; here they are dropped.
+      const dictionaryMatch = matching.default.dictionary_match;
+      matching.default.dictionary_match = function (this: unknown, ...args: unknown[]) {
+        return dictionaryMatch.apply(this, args).filter((m) => typeof m.rank === 'number');
+      };
       return (password, inputs) => scoreWith(main.default, password, inputs);
     },
   );

@@ -20,6 +20,9 @@ declare module 'zxcvbn/lib/frequency_lists' {
 }
 
 declare module 'zxcvbn/lib/matching' {
-  const matching: { enumerate_l33t_subs: (table: Record<string, string[]>) => Record<string, string>[] };
+  const matching: {
+    enumerate_l33t_subs: (table: Record<string, string[]>) => Record<string, string>[];
+    dictionary_match: (this: unknown, ...args: unknown[]) => { rank: unknown }[];
+  };
   export default matching;
 }
