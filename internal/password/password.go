@@ -1,6 +1,9 @@
-// Package password hashes passwords with bcrypt and verifies bcrypt and the imported formats
-// (argon2id, passlib's pbkdf2_sha256). The cost is a value passed in, never a global, so
-// tests run fast at a low cost while production uses a safe one.
+// Package password hashes passwords with bcrypt, verifies bcrypt and the imported formats
+// (argon2id, passlib's pbkdf2_sha256), and decides which new passwords are accepted: Policy
+// (NIST SP 800-63B rev 4), zxcvbn strength scoring that the web app's meter reproduces exactly
+// (Score), an operator's Blocklist and the HIBP range API. The bcrypt cost is a value passed
+// in, never a global, so tests run fast at a low cost while production uses a safe one. It
+// knows nothing of HTTP or storage.
 package password
 
 import (
