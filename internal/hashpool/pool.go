@@ -19,7 +19,7 @@
 //     that serves requests. A thread costs tens of microseconds; a hash, hundreds of
 //     milliseconds.
 //   - At most Workers run at once (the cores by default: more only adds context switches),
-//     and the caller raises GOMAXPROCS above Workers (cmd/gatehouse doubles it): a running
+//     and the caller raises GOMAXPROCS by Workers (cmd/gatehouse does): a running
 //     hash holds a P, the Go scheduler's right to run Go code, so without spare Ps a request
 //     goroutine would wait for Go's 10 ms preemption whatever the kernel thinks of it.
 //   - Work waits in one FIFO queue, bounded in depth and in time, so a sign-in costs its
