@@ -274,14 +274,14 @@ func (s *Service) Authenticate(ctx context.Context, accessToken string) (Princip
 	}
 	// The user comes with the session in one query: Me, the commonest authenticated
 	// request, then needs no second round trip.
-	sess, u, err := s.store.FindSessionUser(ctx, claims.SessionID)
+	u, expires, err := s.store.FindSessionUser(ctx, claims.SessionID)
 	if errors.Is(err, ErrSessionNotFound) {
 		return Principal{}, ErrNotAuthenticated
 	}
 	if err != nil {
 		return Principal{}, fmt.Errorf("authenticate: %w", err)
 	}
-	if sess.UserID != claims.UserID || !s.now().Before(sess.ExpiresAt) {
+	if u.ID != claims.UserID || !s.now().Before(expires) {
 		return Principal{}, ErrNotAuthenticated
 	}
 	return Principal{UserID: claims.UserID, SessionID: claims.SessionID, user: u}, nil
