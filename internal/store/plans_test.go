@@ -4,12 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/gatehouse/gatehouse/internal/store"
 	"github.com/gatehouse/gatehouse/internal/store/storetest"
@@ -76,7 +79,7 @@ func id(dialect string, kind byte, n int) string {
 	return fmt.Sprintf("%08x-0000-4000-9000-%012x", n, n)
 }
 
-func seed(t *testing.T, db *sql.DB, dialect string, n int) {
+func seed(t testing.TB, db *sql.DB, dialect string, n int) {
 	t.Helper()
 	ctx := context.Background()
 	var stmts []string
@@ -152,4 +155,48 @@ func explain(t *testing.T, db *sql.DB, dialect, q string, args []any) string {
 		t.Fatal(err)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// BenchmarkLookupsAtSize times the two lookups every sign-in and every GET /api/users/me
+// make, at 1,000 users and at GATEHOUSE_PLAN_USERS (default 100,000), so that "flat with
+// size" is a ratio measured in one run:
+//
+//	GATEHOUSE_PLAN_USERS=1000000 go test ./internal/store -run '^$' -bench LookupsAtSize
+func BenchmarkLookupsAtSize(b *testing.B) {
+	big := 100_000
+	if v := os.Getenv("GATEHOUSE_PLAN_USERS"); v != "" {
+		var err error
+		if big, err = strconv.Atoi(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	opens := map[string]func(testing.TB) *store.Store{store.DialectSQLite: storetest.OpenSQLite}
+	if os.Getenv("TEST_DATABASE_URL") != "" {
+		opens[store.DialectPostgres] = storetest.OpenPostgres
+	}
+	for _, dialect := range []string{store.DialectSQLite, store.DialectPostgres} {
+		open, ok := opens[dialect]
+		if !ok {
+			continue
+		}
+		for _, n := range []int{1000, big} {
+			s := open(b)
+			seed(b, store.DB(s), dialect, n)
+			b.Run(fmt.Sprintf("%s/users=%d/FindUserByEmail", dialect, n), func(b *testing.B) {
+				for b.Loop() {
+					if _, err := s.FindUserByEmail(b.Context(), fmt.Sprintf("user%d@example.com", 1+rand.IntN(n))); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run(fmt.Sprintf("%s/users=%d/FindSessionUser", dialect, n), func(b *testing.B) {
+				for b.Loop() {
+					sid := uuid.MustParse(id(dialect, 's', 1+rand.IntN(n)))
+					if _, _, err := s.FindSessionUser(b.Context(), sid); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }
