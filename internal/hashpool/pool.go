@@ -152,6 +152,7 @@ func (p *Pool) Do(ctx context.Context, work func()) error {
 	defer p.release()
 	start := time.Now()
 	done := make(chan struct{})
+	var panicked any
 	go func() {
 		// Locked and never unlocked: when this goroutine returns, the runtime ends the
 		// thread, so its lowered priority never reaches a request.
@@ -160,9 +161,13 @@ func (p *Pool) Do(ctx context.Context, work func()) error {
 			lowerThreadPriority()
 		}
 		defer close(done)
+		defer func() { panicked = recover() }()
 		work()
 	}()
 	<-done
+	if panicked != nil {
+		panic(panicked) // in the caller, as if work had run there (net/http recovers it)
+	}
 	p.observe(time.Since(start))
 	return nil
 }

@@ -188,3 +188,23 @@ func TestPool_Defaults(t *testing.T) {
 		t.Errorf("QueueDepth -1: got depth %d, want 0", s.QueueDepth)
 	}
 }
+
+// A panic in work reaches the caller, as if work had run on the caller's goroutine, and the
+// worker is returned.
+func TestPool_Panic(t *testing.T) {
+	p := hashpool.New(hashpool.Options{Workers: 1})
+	func() {
+		defer func() {
+			if r := recover(); r != "boom" {
+				t.Errorf("recovered %v, want boom", r)
+			}
+		}()
+		_ = p.Do(context.Background(), func() { panic("boom") })
+	}()
+	if s := p.Stats(); s.Running != 0 {
+		t.Errorf("running after a panic: got %d, want 0", s.Running)
+	}
+	if err := p.Do(context.Background(), func() {}); err != nil {
+		t.Errorf("Do after a panic: %v", err)
+	}
+}
