@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -13,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"syscall"
 	"time"
@@ -194,10 +196,20 @@ func serve(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	workers := cmp.Or(cfg.HashWorkers, runtime.GOMAXPROCS(0))
+	// Headroom for Go's scheduler: a running hash holds a P, so without Ps beyond the hashing
+	// workers a request would wait for Go's preemption, however low the kernel ranks the
+	// hashing threads (internal/hashpool). GOMAXPROCS, set or not, stays what requests get.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + workers))
+	depth := cfg.HashQueueDepth
+	if depth == 0 {
+		depth = -1 // none may wait
+	}
 	svc, err := auth.NewService(auth.Options{
 		Store: st, Hasher: hasher, Logger: log,
 		Tokens:     token.NewIssuer(keys, cfg.Issuer, cfg.Audience, cfg.AccessTokenTTL),
 		RefreshTTL: cfg.RefreshTokenTTL, ReuseGrace: cfg.RefreshReuseGrace,
+		MaxConcurrentHashes: workers, HashQueueDepth: depth, HashWait: cfg.HashQueueWait,
 	})
 	if err != nil {
 		return err

@@ -1,6 +1,9 @@
 package auth
 
-import "errors"
+import (
+	"errors"
+	"time"
+)
 
 // Error is a failure the caller can act on. Code is part of the API contract and never
 // changes; Message is one sentence that is safe to show to a user.
@@ -9,6 +12,9 @@ type Error struct {
 	Message string
 	// Fields says which inputs were invalid; only set when Code is CodeInvalidInput.
 	Fields []FieldError
+	// RetryAfter is how long the caller should wait before trying again; set only when Code
+	// is "busy" (ErrBusy), computed from the hashing queue, at least one second.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return e.Message }

@@ -2,28 +2,36 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"time"
+
+	"github.com/gatehouse/gatehouse/internal/hashpool"
 )
 
-// ErrBusy is returned when every hashing slot stayed taken for Options.HashWait.
+// ErrBusy is returned when the hashing queue is full, or a request waited in it longer than
+// its maximum wait. The error returned is a copy that carries RetryAfter, computed from the
+// queue; errors.Is(err, ErrBusy) matches it.
 var ErrBusy = &Error{Code: "busy", Message: "The server is busy; try again in a moment"}
 
-// withSlot runs f once a hashing slot is free. bcrypt is slow on purpose, so unbounded
-// concurrent hashing would let a burst of sign-ins take every CPU from every other request.
+// HashStats is a snapshot of the hashing queue, for metrics.
+type HashStats = hashpool.Stats
+
+// HashStats returns the hashing queue's depth, waits and refusals.
+func (s *Service) HashStats() HashStats { return s.hashing.Stats() }
+
+// withSlot runs f on a hashing worker once one is free, in FIFO order with every other
+// password operation (registrations, sign-ins, the dummy verification for unknown emails,
+// password changes alike). bcrypt is slow on purpose, so unbounded concurrent hashing would
+// let a burst of sign-ins take every CPU from every other request; internal/hashpool says
+// how its workers yield the CPU to requests.
 func (s *Service) withSlot(ctx context.Context, f func()) error {
-	timer := time.NewTimer(s.hashWait)
-	defer timer.Stop()
-	select {
-	case s.hashSlots <- struct{}{}:
-	case <-timer.C:
-		return ErrBusy
-	case <-ctx.Done():
-		return ctx.Err()
+	err := s.hashing.Do(ctx, f)
+	if be, ok := errors.AsType[*hashpool.BusyError](err); ok {
+		busy := *ErrBusy
+		busy.RetryAfter = be.RetryAfter
+		return &busy
 	}
-	defer func() { <-s.hashSlots }()
-	f()
-	return nil
+	return err
 }
 
 // hash hashes a new password within a slot.

@@ -1,12 +1,10 @@
 package auth
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"strings"
 	"time"
 	"unicode"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/gatehouse/gatehouse/internal/hashpool"
 	"github.com/gatehouse/gatehouse/internal/token"
 )
 
@@ -40,11 +39,20 @@ type Options struct {
 	Logger     *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// MaxConcurrentHashes bounds the bcrypt work in flight; 0 means twice the CPUs. Past it a
-	// request waits for a slot, up to HashWait (0 means 5 s), then gets ErrBusy: a flood of
-	// sign-ins then slows sign-ins, not every other request.
+	// MaxConcurrentHashes is how many hashes run at once (the hashing workers); 0 means
+	// GOMAXPROCS. Beyond them, up to HashQueueDepth requests wait in FIFO order (0 means 64
+	// per worker), each at most HashWait (0 means 5 s); past either bound a request gets
+	// ErrBusy with a RetryAfter: a flood of sign-ins then slows sign-ins, not every other
+	// request.
 	MaxConcurrentHashes int
+	HashQueueDepth      int
 	HashWait            time.Duration
+}
+
+// dummyHasher is a Hasher that has a dummy hash ready (password.Bcrypt embeds one per cost),
+// so that NewService need not hash.
+type dummyHasher interface {
+	DummyHash() (string, error)
 }
 
 // Service carries out what users ask of Gatehouse; every rule lives here.
@@ -59,11 +67,12 @@ type Service struct {
 	// dummyHash is verified when an email is unknown, so a failed sign-in takes as long
 	// whether or not the account exists, and timing does not reveal which emails exist.
 	dummyHash string
-	hashSlots chan struct{}
-	hashWait  time.Duration
+	hashing   *hashpool.Pool
 }
 
-// NewService returns a Service. It hashes once, to make the dummy hash at the current cost.
+// NewService returns a Service. It takes the dummy hash from the Hasher when it has one
+// (password.Bcrypt does, for every cost Gatehouse accepts, without hashing), so that start
+// is fast at any cost; otherwise it hashes once, at the current cost.
 func NewService(o Options) (*Service, error) {
 	if o.Now == nil {
 		o.Now = time.Now
@@ -71,20 +80,25 @@ func NewService(o Options) (*Service, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	dummy, err := o.Hasher.Hash("gatehouse dummy password")
+	var dummy string
+	var err error
+	if d, ok := o.Hasher.(dummyHasher); ok {
+		dummy, err = d.DummyHash()
+	} else {
+		dummy, err = o.Hasher.Hash("gatehouse dummy password")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("dummy hash: %w", err)
-	}
-	slots := o.MaxConcurrentHashes
-	if slots <= 0 {
-		slots = 2 * runtime.GOMAXPROCS(0)
 	}
 	return &Service{
 		store: o.Store, hasher: o.Hasher, tokens: o.Tokens,
 		refreshTTL: o.RefreshTTL, reuseGrace: o.ReuseGrace, log: o.Logger,
 		// Microseconds: what both databases keep, so a response says what a later read says.
 		now:       func() time.Time { return o.Now().UTC().Truncate(time.Microsecond) },
-		dummyHash: dummy, hashSlots: make(chan struct{}, slots), hashWait: cmp.Or(o.HashWait, 5*time.Second),
+		dummyHash: dummy,
+		hashing: hashpool.New(hashpool.Options{
+			Workers: o.MaxConcurrentHashes, QueueDepth: o.HashQueueDepth, QueueWait: o.HashWait,
+		}),
 	}, nil
 }
 
@@ -258,17 +272,19 @@ func (s *Service) Authenticate(ctx context.Context, accessToken string) (Princip
 	if err != nil {
 		return Principal{}, ErrNotAuthenticated
 	}
-	sess, err := s.store.FindSession(ctx, claims.SessionID)
+	// The user comes with the session in one query: Me, the commonest authenticated
+	// request, then needs no second round trip.
+	u, expires, err := s.store.FindSessionUser(ctx, claims.SessionID)
 	if errors.Is(err, ErrSessionNotFound) {
 		return Principal{}, ErrNotAuthenticated
 	}
 	if err != nil {
 		return Principal{}, fmt.Errorf("authenticate: %w", err)
 	}
-	if sess.UserID != claims.UserID || !s.now().Before(sess.ExpiresAt) {
+	if u.ID != claims.UserID || !s.now().Before(expires) {
 		return Principal{}, ErrNotAuthenticated
 	}
-	return Principal{UserID: claims.UserID, SessionID: claims.SessionID}, nil
+	return Principal{UserID: claims.UserID, SessionID: claims.SessionID, user: u}, nil
 }
 
 // Ping returns nil when the store answers.

@@ -60,6 +60,10 @@ type SessionStore interface {
 	// FindSession returns ErrSessionNotFound if there is no such session; an expired session
 	// is still returned: the caller compares ExpiresAt.
 	FindSession(ctx context.Context, id uuid.UUID) (*Session, error)
+	// FindSessionUser returns the user of session id and when the session expires, in one
+	// round trip (every authenticated request reads both). It returns ErrSessionNotFound if
+	// there is no such session; an expired session is still found.
+	FindSessionUser(ctx context.Context, id uuid.UUID) (*User, time.Time, error)
 	// ListSessions returns the user's sessions that expire after now, newest use first.
 	ListSessions(ctx context.Context, userID uuid.UUID, now time.Time) ([]Session, error)
 	// DeleteSession deletes one of the user's sessions and its refresh tokens. It returns

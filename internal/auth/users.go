@@ -7,8 +7,12 @@ import (
 	"strings"
 )
 
-// Me returns p's user.
+// Me returns p's user: the one Authenticate read with the session, or else from the store.
 func (s *Service) Me(ctx context.Context, p Principal) (*User, error) {
+	if p.user != nil && p.user.ID == p.UserID {
+		u := *p.user // a copy: callers may change it, and p may be used again
+		return &u, nil
+	}
 	u, err := s.store.FindUserByID(ctx, p.UserID)
 	if errors.Is(err, ErrUserNotFound) {
 		return nil, ErrNotAuthenticated // deleted since the request was authenticated

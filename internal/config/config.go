@@ -30,13 +30,19 @@ type Config struct {
 	// nor GATEHOUSE_SECRET_KEY_FILE is set: cmd then generates one on SQLite).
 	SecretKey []byte
 	// SecretKeyPrevious are keys that sealed before the current one: they open, never seal.
-	SecretKeyPrevious  [][]byte
-	Issuer             string
-	Audience           string
-	AccessTokenTTL     time.Duration
-	RefreshTokenTTL    time.Duration
-	RefreshReuseGrace  time.Duration
-	BcryptCost         int
+	SecretKeyPrevious [][]byte
+	Issuer            string
+	Audience          string
+	AccessTokenTTL    time.Duration
+	RefreshTokenTTL   time.Duration
+	RefreshReuseGrace time.Duration
+	BcryptCost        int
+	// HashWorkers is how many bcrypt hashes run at once; 0 means one per core (GOMAXPROCS).
+	HashWorkers int
+	// HashQueueDepth is how many password operations may wait for a worker; 0 means none.
+	HashQueueDepth int
+	// HashQueueWait is the longest one waits before it is answered 503.
+	HashQueueWait      time.Duration
 	SigningKeyRotation time.Duration
 	TrustedProxies     []netip.Prefix
 	SecureCookies      bool
@@ -94,6 +100,14 @@ var Settings = []setting{
 		func(c *Config, v string) error { return duration(&c.RefreshReuseGrace, v, 0, time.Minute) }},
 	{"GATEHOUSE_BCRYPT_COST", "bcrypt-cost", strconv.Itoa(password.DefaultCost), "bcrypt cost of new password hashes (10–16)",
 		func(c *Config, v string) error { return integer(&c.BcryptCost, v, 10, 16) }},
+	{"GATEHOUSE_HASH_WORKERS", "hash-workers", "0", "how many bcrypt hashes run at once, on low-priority threads; 0 means one per core (0–1024)",
+		func(c *Config, v string) error { return integer(&c.HashWorkers, v, 0, 1024) }},
+	{"GATEHOUSE_HASH_QUEUE_DEPTH", "hash-queue-depth", "128", "how many sign-ins, registrations and password changes may wait for a bcrypt worker, in FIFO order; past it 503 (0–100000)",
+		func(c *Config, v string) error { return integer(&c.HashQueueDepth, v, 0, 100000) }},
+	{"GATEHOUSE_HASH_QUEUE_WAIT", "hash-queue-wait", "5s", "the longest a request waits for a bcrypt worker before it gets 503 (100ms–1m)",
+		func(c *Config, v string) error {
+			return duration(&c.HashQueueWait, v, 100*time.Millisecond, time.Minute)
+		}},
 	{"GATEHOUSE_SIGNING_KEY_ROTATION", "signing-key-rotation", "720h", "age at which the access-token signing key is replaced; 0 never",
 		func(c *Config, v string) error { return duration(&c.SigningKeyRotation, v, 0, 87600*time.Hour) }},
 	{"GATEHOUSE_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated IPs or CIDRs whose X-Forwarded-For is believed",

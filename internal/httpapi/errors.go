@@ -4,6 +4,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
@@ -124,10 +126,14 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if body.Error != "" {
 		body.ErrorDescription = body.Detail
 	}
-	switch status {
-	case http.StatusUnauthorized:
+	switch {
+	case status == http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", "Bearer")
-	case http.StatusServiceUnavailable:
+	case ae != nil && ae.RetryAfter > 0:
+		// The service knows how long the wait is (the hashing queue's work ahead): whole
+		// seconds, rounded up, as Retry-After takes them.
+		w.Header().Set("Retry-After", strconv.Itoa(int((ae.RetryAfter+time.Second-1)/time.Second)))
+	case status == http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "1")
 	}
 	_ = encode(w, status, body)

@@ -1,14 +1,21 @@
 package httpapi
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/auth"
 )
 
 // writtenErrorTypes are the packages whose Error type writeError translates; a domain that
@@ -153,4 +160,26 @@ func codeValue(e ast.Expr, pkg string, consts map[string]map[string]string) (str
 		}
 	}
 	return "", false
+}
+
+// A busy error that knows its wait (the hashing queue's work ahead) says so in Retry-After,
+// rounded up to whole seconds; one that does not gets the 1 s floor.
+func TestWriteError_RetryAfter(t *testing.T) {
+	for _, tt := range []struct {
+		wait time.Duration
+		want string
+	}{
+		{0, "1"},
+		{time.Second, "1"},
+		{2500 * time.Millisecond, "3"},
+		{40 * time.Second, "40"},
+	} {
+		busy := *auth.ErrBusy
+		busy.RetryAfter = tt.wait
+		w := httptest.NewRecorder()
+		writeError(w, httptest.NewRequest("POST", "/api/auth/token", nil), slog.New(slog.DiscardHandler), fmt.Errorf("sign in: %w", &busy))
+		if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") != tt.want {
+			t.Errorf("wait %v: got %d with Retry-After %q, want 503 with %q", tt.wait, w.Code, w.Header().Get("Retry-After"), tt.want)
+		}
+	}
 }

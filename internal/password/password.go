@@ -30,6 +30,7 @@ var ErrTooLong = errors.New("password is longer than 72 bytes")
 // with no format-aware code outside this package.
 type Bcrypt struct {
 	cost int
+	lazyDummy
 }
 
 // NewBcrypt returns a hasher at cost, which must be within bcrypt's range (4–31).

@@ -32,3 +32,14 @@ func InsertUserV2(ctx context.Context, s *Store, id uuid.UUID, email, hash strin
 		VALUES ($1, $2, 'Ada', 'Lovelace', $3, $4, $4)`, id, email, hash, timeValue{at})
 	return err
 }
+
+// RequestPathQueries are the queries a request makes on its hot path, as the store sends them,
+// with the name of the method that sends each, for the plan test.
+var RequestPathQueries = map[string]string{
+	"FindUserByEmail (sign-in)":          `SELECT ` + userColumns + ` FROM users WHERE email = $1`,
+	"FindSessionUser (every authed req)": sessionUserQuery,
+	"FindRefreshToken (refresh)":         `SELECT ` + refreshTokenColumns + ` FROM refresh_tokens WHERE selector = $1`,
+	"RotateRefreshToken (refresh)":       `SELECT id FROM sessions WHERE id = (SELECT session_id FROM refresh_tokens WHERE selector = $1)`,
+	"ListSessions (sessions list)": `SELECT ` + sessionColumns + ` FROM sessions WHERE user_id = $1 AND expires_at > $2
+		ORDER BY last_used_at DESC, created_at DESC, id`,
+}

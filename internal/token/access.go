@@ -1,7 +1,6 @@
 package token
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -69,37 +68,4 @@ func (i *Issuer) Issue(userID, sessionID uuid.UUID, now time.Time) (string, erro
 		return "", fmt.Errorf("sign access token: %w", err)
 	}
 	return s, nil
-}
-
-// Verify checks s and returns its claims, or ErrInvalid. Only EdDSA is accepted, so neither
-// "none" nor an HMAC token keyed with our public key can pass. Each part must be canonical
-// base64url: a token has one spelling, not the sixteen a lenient decoder accepts.
-func (i *Issuer) Verify(ctx context.Context, s string, now time.Time) (Claims, error) {
-	var c jwtClaims
-	_, err := jwt.ParseWithClaims(s, &c, func(t *jwt.Token) (any, error) {
-		kid, _ := t.Header["kid"].(string)
-		pub, ok := i.keys.publicKey(ctx, kid)
-		if !ok {
-			return nil, errors.New("unknown key id")
-		}
-		return pub, nil
-	},
-		jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
-		jwt.WithStrictDecoding(),
-		jwt.WithIssuer(i.issuer),
-		jwt.WithAudience(i.audience),
-		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
-		jwt.WithLeeway(leeway),
-		jwt.WithTimeFunc(func() time.Time { return now }),
-	)
-	if err != nil {
-		return Claims{}, fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	userID, err1 := uuid.Parse(c.Subject)
-	sessionID, err2 := uuid.Parse(c.SessionID)
-	if err1 != nil || err2 != nil {
-		return Claims{}, fmt.Errorf("%w: malformed sub or sid", ErrInvalid)
-	}
-	return Claims{UserID: userID, SessionID: sessionID, ExpiresAt: c.ExpiresAt.Time}, nil
 }

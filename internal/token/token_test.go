@@ -133,6 +133,17 @@ func TestIssuer_Rejects(t *testing.T) {
 		return m
 	}
 
+	with := func(name string, v any) jwt.MapClaims {
+		m := without(name)
+		m[name] = v
+		return m
+	}
+	for _, ok := range []jwt.MapClaims{with("aud", []string{"other", "example-api"}), with("nbf", c.now().Unix())} {
+		if _, err := iss.Verify(context.Background(), sign(jwt.SigningMethodEdDSA, key.Private(), ok, key.ID), c.now()); err != nil {
+			t.Errorf("Verify(%v): %v, want nil", ok, err)
+		}
+	}
+
 	tests := []struct {
 		name  string
 		token func() string
@@ -152,6 +163,19 @@ func TestIssuer_Rejects(t *testing.T) {
 		{"no exp", func() string { return sign(jwt.SigningMethodEdDSA, key.Private(), without("exp"), key.ID) }, c.now()},
 		{"no sid", func() string { return sign(jwt.SigningMethodEdDSA, key.Private(), without("sid"), key.ID) }, c.now()},
 		{"garbage", func() string { return "not.a.jwt" }, c.now()},
+		{"four segments", func() string { return good + ".AAAA" }, c.now()},
+		{"issued in the future", func() string {
+			return sign(jwt.SigningMethodEdDSA, key.Private(), with("iat", c.now().Add(time.Hour).Unix()), key.ID)
+		}, c.now()},
+		{"not valid yet", func() string {
+			return sign(jwt.SigningMethodEdDSA, key.Private(), with("nbf", c.now().Add(time.Hour).Unix()), key.ID)
+		}, c.now()},
+		{"audiences without ours", func() string {
+			return sign(jwt.SigningMethodEdDSA, key.Private(), with("aud", []string{"a", "b"}), key.ID)
+		}, c.now()},
+		{"sub not a UUID", func() string {
+			return sign(jwt.SigningMethodEdDSA, key.Private(), with("sub", "admin"), key.ID)
+		}, c.now()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

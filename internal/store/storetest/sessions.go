@@ -87,6 +87,31 @@ func testFindSession(t *testing.T, s *store.Store) {
 	})
 }
 
+func testFindSessionUser(t *testing.T, s *store.Store) {
+	u := newUser(t, s, "session-user@example.com")
+	newUser(t, s, "someone-else@example.com")
+	t.Run("Both", func(t *testing.T) {
+		sess, _ := newSession(t, s, u.ID, t0, t0.Add(-time.Hour)) // expired: still found
+		gotUser, expires, err := s.FindSessionUser(t.Context(), sess.ID)
+		must(t, "FindSessionUser", err)
+		wantEqual(t, "FindSessionUser expiry", expires, sess.ExpiresAt)
+		want, err := s.FindUserByID(t.Context(), u.ID)
+		must(t, "FindUserByID", err)
+		wantEqual(t, "FindSessionUser user", gotUser, want)
+	})
+	t.Run("NotFound", func(t *testing.T) {
+		_, _, err := s.FindSessionUser(t.Context(), uuid.New())
+		wantErr(t, "FindSessionUser", err, auth.ErrSessionNotFound)
+	})
+	t.Run("UserDeleted", func(t *testing.T) {
+		gone := newUser(t, s, "session-user-gone@example.com")
+		sess, _ := newSession(t, s, gone.ID, t0, t0.Add(time.Hour))
+		must(t, "DeleteUser", s.DeleteUser(t.Context(), gone.ID, gone.SecurityStamp))
+		_, _, err := s.FindSessionUser(t.Context(), sess.ID)
+		wantErr(t, "FindSessionUser", err, auth.ErrSessionNotFound)
+	})
+}
+
 func testListSessions(t *testing.T, s *store.Store) {
 	u := newUser(t, s, "list@example.com")
 	other := newUser(t, s, "other@example.com")

@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"DeleteUser", testDeleteUser},
 		{"CreateSession", testCreateSession},
 		{"FindSession", testFindSession},
+		{"FindSessionUser", testFindSessionUser},
 		{"ListSessions", testListSessions},
 		{"DeleteSession", testDeleteSession},
 		{"DeleteOtherSessions", testDeleteOtherSessions},
