@@ -46,6 +46,8 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"ListSigningKeys", testListSigningKeys},
 		{"CreateSigningKey", testCreateSigningKey},
 		{"DeleteSigningKeysRetiredBefore", testDeleteSigningKeysRetiredBefore},
+		{"CaptchaKey", testCaptchaKey},
+		{"SpendCaptcha", testSpendCaptcha},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
