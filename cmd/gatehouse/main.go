@@ -85,7 +85,7 @@ var commands = []command{
 	{
 		name:    "rotate-secret",
 		summary: "reseal every stored secret under GATEHOUSE_SECRET_KEY, so previous keys can go",
-		doc: "Reseal every secret stored in the database (signing-key seeds) under the current\n" +
+		doc: "Reseal every secret stored in the database (signing-key seeds, the CAPTCHA key) under the current\n" +
 			"GATEHOUSE_SECRET_KEY, opening them with it or with GATEHOUSE_SECRET_KEY_PREVIOUS.\n" +
 			"To rotate: give every instance the new key as GATEHOUSE_SECRET_KEY and the old one as\n" +
 			"GATEHOUSE_SECRET_KEY_PREVIOUS and restart them; run rotate-secret; then remove\n" +
@@ -201,7 +201,13 @@ func serve(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	gate, closeCaptcha, err := newCaptcha(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	defer closeCaptcha()
 	handler := httpapi.NewServer(svc, keys, httpapi.Options{
+		Captcha: gate,
 		Logger: log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies,
 		RefreshTTL: cfg.RefreshTokenTTL, AllowedOrigins: cfg.AllowedOrigins, HSTSMaxAge: cfg.HSTSMaxAge,
 		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
@@ -232,6 +238,10 @@ func serve(ctx context.Context, e *env) error {
 		if n > 0 {
 			log.Info("expired sessions deleted", "count", n)
 		}
+		return err
+	})
+	bg.add("delete used captchas", time.Hour, func(ctx context.Context) error {
+		_, err := st.DeleteExpiredCaptchas(ctx, time.Now())
 		return err
 	})
 	jobsCtx, stopJobs := context.WithCancel(ctx)
