@@ -208,7 +208,7 @@ func serve(ctx context.Context, e *env) error {
 	defer closeCaptcha()
 	handler := httpapi.NewServer(svc, keys, httpapi.Options{
 		Captcha: gate,
-		Logger: log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies,
+		Logger:  log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies,
 		RefreshTTL: cfg.RefreshTokenTTL, AllowedOrigins: cfg.AllowedOrigins, HSTSMaxAge: cfg.HSTSMaxAge,
 		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
 		Web:       web.Dist(), AppRoutes: web.Routes(), Version: buildVersion(),
