@@ -15,12 +15,20 @@ const (
 )
 
 // maxNumbers is ALTCHA's maxnumber per level. The server picks the secret number uniformly in
-// 0..maxnumber, so a solver tries maxnumber/2 hashes on average and maxnumber at worst. At the
-// ~1–2 million SHA-256 per second of a browser's Web Crypto in a worker (and ~5 million of one
-// Go core, BenchmarkSolve), the average costs are about: normal 25 000 hashes (~20 ms), elevated
-// 250 000 (~0.2 s), high 1 000 000 (~0.7 s), attack 5 000 000 (~3 s). The server's verify cost
-// is one SHA-256 and one HMAC whatever the level (BenchmarkVerify).
-var maxNumbers = [...]int64{50_000, 500_000, 2_000_000, 10_000_000}
+// 0..maxnumber, so a solver tries maxnumber/2 hashes on average and maxnumber at worst. One
+// core of the 2-core build machine does about 1.2 million SHA-256 a second in Go
+// (BenchmarkSolve); a browser's Web Crypto in a worker roughly 0.5–1 million. So on average:
+//
+//	level     maxnumber   hashes (mean)  Go core   browser
+//	normal       50 000       25 000      ~20 ms   ~25–50 ms
+//	elevated    250 000      125 000     ~100 ms   ~0.1–0.25 s
+//	high      1 000 000      500 000     ~0.4 s    ~0.5–1 s
+//	attack    5 000 000    2 500 000     ~2 s      ~2.5–5 s
+//
+// A bot pays that per request, on every request that needs one; a person pays it once, while
+// typing. The server's verify cost is the same at every level: one SHA-256 and one HMAC
+// (BenchmarkVerify).
+var maxNumbers = [...]int64{50_000, 250_000, 1_000_000, 5_000_000}
 
 // Difficulty returns the ALTCHA maxnumber of level l; levels out of range are clamped.
 func Difficulty(l Level) int64 {
