@@ -145,7 +145,10 @@ func TestCaptcha_Challenge(t *testing.T) {
 // GATEHOUSE_CAPTCHA_REGISTER=always: registering needs a solved challenge, accepted once; every
 // refusal comes before any password is hashed.
 func TestCaptcha_RegisterAlways(t *testing.T) {
-	st := storetest.OpenSQLite(t)
+	storetest.Each(t, testRegisterAlways)
+}
+
+func testRegisterAlways(t *testing.T, st *store.Store) {
 	h := newCountingHasher(t)
 	a := newAPI(t, st, apiOptions{hasher: h, captcha: powGate(t, st, nil, nil, true)})
 	before := h.n.Load() // the service hashes a dummy password at start
