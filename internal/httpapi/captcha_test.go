@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
@@ -299,4 +300,47 @@ func TestCaptcha_CSP(t *testing.T) {
 	}
 	a := newAPI(t, st, apiOptions{captcha: turnstile})
 	wantJSON(t, a.req("GET", "/api/auth/captcha?action=register", nil), `{"provider":"turnstile","site_key":"site"}`)
+}
+
+// With Turnstile, the widget's token in the captcha field is checked against siteverify (a
+// local stand-in here) with the secret and the client's IP, and works once.
+func TestCaptcha_Turnstile(t *testing.T) {
+	var mu sync.Mutex
+	tokens := map[string]bool{"tok-1": true}
+	var got url.Values
+	sv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		mu.Lock()
+		defer mu.Unlock()
+		got = r.PostForm
+		ok := r.PostForm.Get("secret") == "s3cret" && tokens[r.PostForm.Get("response")]
+		delete(tokens, r.PostForm.Get("response"))
+		_ = json.NewEncoder(w).Encode(map[string]any{"success": ok})
+	}))
+	defer sv.Close()
+	v, err := captcha.NewVendor(captcha.VendorOptions{Provider: captcha.ProviderTurnstile, SiteKey: "site", Secret: "s3cret", VerifyURL: sv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := captcha.NewGate(captcha.GateOptions{Provider: captcha.ProviderTurnstile, Vendor: v, RegisterAlways: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAPI(t, storetest.OpenSQLite(t), apiOptions{captcha: g})
+	wantStatus(t, a.req("POST", "/api/auth/register", registerBody("ada@example.com", "")), http.StatusForbidden)
+	wantStatus(t, a.req("POST", "/api/auth/register", registerBody("ada@example.com", "tok-1")), http.StatusCreated)
+	if got.Get("response") != "tok-1" || got.Get("remoteip") != "127.0.0.1" {
+		t.Errorf("siteverify got %v, want the token and the client's IP", got)
+	}
+	r := a.req("POST", "/api/auth/register", registerBody("bob@example.com", "tok-1"))
+	wantStatus(t, r, http.StatusForbidden)
+	if r.json()["code"] != "captcha_invalid" {
+		t.Fatalf("a used token: got %s, want captcha_invalid", r.body)
+	}
+	sv.Close()
+	r = a.req("POST", "/api/auth/register", registerBody("bob@example.com", "tok-2"))
+	wantStatus(t, r, http.StatusServiceUnavailable)
+	if r.json()["code"] != "captcha_unavailable" || r.header.Get("Retry-After") == "" {
+		t.Fatalf("siteverify down: got %d %s, want 503 captcha_unavailable with Retry-After", r.status, r.body)
+	}
 }

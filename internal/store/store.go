@@ -1,7 +1,7 @@
 // Package store is Gatehouse's only SQL: it keeps auth's users and sessions, mailbox's email
 // accounts and token's signing keys in SQLite (the default) or PostgreSQL. It knows the schema,
 // not the rules: expiry, reuse detection and validation are decided by its callers. The secrets
-// it keeps (signing-key seeds) are sealed with internal/secret under a keyring it is given and
+// it keeps (signing-key seeds, the CAPTCHA key) are sealed with internal/secret under a keyring it is given and
 // that is never stored, so a copy of the database yields none of them.
 package store
 
