@@ -7,6 +7,7 @@ go 1.27
 toolchain go1.27.3
 
 require (
+	github.com/altcha-org/altcha-lib-go v1.0.0
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
 	github.com/emersion/go-smtp v0.26.0
 	github.com/go-redis/redis_rate/v10 v10.0.1

@@ -88,7 +88,7 @@ var commands = []command{
 	{
 		name:    "rotate-secret",
 		summary: "reseal every stored secret under GATEHOUSE_SECRET_KEY, so previous keys can go",
-		doc: "Reseal every secret stored in the database (signing-key seeds, queued mail) under the current\n" +
+		doc: "Reseal every secret stored in the database (signing-key seeds, queued mail, the CAPTCHA key) under the current\n" +
 			"GATEHOUSE_SECRET_KEY, opening them with it or with GATEHOUSE_SECRET_KEY_PREVIOUS.\n" +
 			"To rotate: give every instance the new key as GATEHOUSE_SECRET_KEY and the old one as\n" +
 			"GATEHOUSE_SECRET_KEY_PREVIOUS and restart them; run rotate-secret; then remove\n" +
@@ -214,8 +214,14 @@ func serve(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	gate, closeCaptcha, err := newCaptcha(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	defer closeCaptcha()
 	handler := httpapi.NewServer(svc, keys, httpapi.Options{
-		Logger: log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies,
+		Captcha: gate,
+		Logger:  log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies,
 		RefreshTTL: cfg.RefreshTokenTTL, AllowedOrigins: cfg.AllowedOrigins, HSTSMaxAge: cfg.HSTSMaxAge,
 		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
 		Web:       web.Dist(), AppRoutes: web.Routes(), Version: buildVersion(),
@@ -264,6 +270,10 @@ func serve(ctx context.Context, e *env) error {
 		if n > 0 {
 			log.Info("old mail deleted from the outbox", "count", n)
 		}
+		return err
+	})
+	bg.add("delete used captchas", time.Hour, func(ctx context.Context) error {
+		_, err := st.DeleteExpiredCaptchas(ctx, time.Now())
 		return err
 	})
 	jobsCtx, stopJobs := context.WithCancel(ctx)

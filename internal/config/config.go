@@ -60,6 +60,17 @@ type Config struct {
 	MailFrom string
 	// DevMailbox writes mail as .eml files under the data directory instead of sending it.
 	DevMailbox bool
+	// Captcha is the CAPTCHA provider: pow, turnstile, hcaptcha or off.
+	Captcha string
+	// CaptchaRegisterAlways requires a solved challenge on every registration.
+	CaptchaRegisterAlways bool
+	// CaptchaSiteKey and CaptchaSecret are the vendor's keys (turnstile, hcaptcha only).
+	CaptchaSiteKey string
+	CaptchaSecret  string
+	// CaptchaVerifyURL replaces the vendor's siteverify URL; "" is the vendor's own.
+	CaptchaVerifyURL string
+	// RedisURL is the Redis that instances share short-lived state through; "" none.
+	RedisURL string
 }
 
 // DefaultDatabaseURL is GATEHOUSE_DATABASE_URL's default. Its directory, data/, is the only
@@ -128,6 +139,25 @@ var Settings = []setting{
 		func(c *Config, v string) error { return mailFrom(&c.MailFrom, v) }},
 	{"GATEHOUSE_DEV_MAILBOX", "dev-mailbox", "false", "development only: write mail as .eml files under the data directory instead of sending it",
 		func(c *Config, v string) error { return boolean(&c.DevMailbox, v) }},
+	{"GATEHOUSE_REDIS_URL", "redis-url", "", "redis://[user:password@]host:port/db shared by every instance (used CAPTCHA challenges); rediss:// for TLS",
+		func(c *Config, v string) error { return redisURL(&c.RedisURL, v) }},
+	{"GATEHOUSE_CAPTCHA", "captcha", "pow", "CAPTCHA on register and risky sign-ins: pow (self-hosted proof of work), turnstile, hcaptcha or off",
+		func(c *Config, v string) error { return oneOf(&c.Captcha, v, "pow", "turnstile", "hcaptcha", "off") }},
+	{"GATEHOUSE_CAPTCHA_REGISTER", "captcha-register", "auto", "auto (when the abuse limits say so) or always (every registration)",
+		func(c *Config, v string) error {
+			var mode string
+			err := oneOf(&mode, v, "auto", "always")
+			c.CaptchaRegisterAlways = mode == "always"
+			return err
+		}},
+	{"GATEHOUSE_CAPTCHA_SITE_KEY", "captcha-site-key", "", "the Turnstile or hCaptcha site key (public)",
+		func(c *Config, v string) error { c.CaptchaSiteKey = v; return nil }},
+	{"GATEHOUSE_CAPTCHA_SECRET", "", "", "the Turnstile or hCaptcha secret key",
+		func(c *Config, v string) error { c.CaptchaSecret = v; return nil }},
+	{"GATEHOUSE_CAPTCHA_SECRET_FILE", "captcha-secret-file", "", "a file holding GATEHOUSE_CAPTCHA_SECRET",
+		func(c *Config, v string) error { return secretFile(&c.CaptchaSecret, v) }},
+	{"GATEHOUSE_CAPTCHA_VERIFY_URL", "captcha-verify-url", "", "the vendor's siteverify URL, if not its own (a proxy, a test server)",
+		func(c *Config, v string) error { return httpURL(&c.CaptchaVerifyURL, v) }},
 	{"GATEHOUSE_LOG_FORMAT", "log-format", "text", "text or json",
 		func(c *Config, v string) error { return oneOf(&c.LogFormat, v, "text", "json") }},
 	{"GATEHOUSE_LOG_LEVEL", "log-level", "info", "debug, info, warn or error",
@@ -215,13 +245,16 @@ func Parse(getenv func(string) string, fs *flag.FlagSet, args []string, scope Sc
 			errs = append(errs, fmt.Errorf("%s: %w", from, err))
 		}
 	}
-	for _, name := range []string{"GATEHOUSE_SECRET_KEY", "GATEHOUSE_SECRET_KEY_PREVIOUS"} {
+	for _, name := range []string{"GATEHOUSE_SECRET_KEY", "GATEHOUSE_SECRET_KEY_PREVIOUS", "GATEHOUSE_CAPTCHA_SECRET"} {
 		if given[name] && given[name+"_FILE"] {
 			errs = append(errs, fmt.Errorf("%s and %s_FILE are both set: set one", name, name))
 		}
 	}
 	if scope >= ScopeServe && c.RefreshTokenTTL != 0 && c.RefreshTokenTTL <= c.AccessTokenTTL {
 		errs = append(errs, errors.New("GATEHOUSE_REFRESH_TOKEN_TTL must be longer than GATEHOUSE_ACCESS_TOKEN_TTL"))
+	}
+	if scope >= ScopeServe && (c.Captcha == "turnstile" || c.Captcha == "hcaptcha") && (c.CaptchaSiteKey == "" || c.CaptchaSecret == "") {
+		errs = append(errs, fmt.Errorf("GATEHOUSE_CAPTCHA=%s needs GATEHOUSE_CAPTCHA_SITE_KEY and GATEHOUSE_CAPTCHA_SECRET (or _FILE)", c.Captcha))
 	}
 	if c.DatabaseURL == "" {
 		errs = append(errs, errors.New("GATEHOUSE_DATABASE_URL must not be empty"))
@@ -371,6 +404,48 @@ func keysFile(dst *[][]byte, v string) error {
 	if err := keys(dst, items); err != nil {
 		return fmt.Errorf("%s: %w", v, err)
 	}
+	return nil
+}
+
+// secretFile reads a secret from the file at path v, trimmed. Its errors name the file, never
+// its content.
+func secretFile(dst *string, v string) error {
+	if v == "" {
+		return nil
+	}
+	b, err := os.ReadFile(v)
+	if err != nil {
+		return fmt.Errorf("read secret file: %w", err)
+	}
+	if *dst = strings.TrimSpace(string(b)); *dst == "" {
+		return fmt.Errorf("%s is empty", v)
+	}
+	return nil
+}
+
+// redisURL accepts a redis:// or rediss:// URL. Its errors never repeat the value, which may
+// hold a password.
+func redisURL(dst *string, v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+		return errors.New("not a URL such as redis://localhost:6379/0 (the value is not shown: it may hold a password)")
+	}
+	*dst = v
+	return nil
+}
+
+func httpURL(dst *string, v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", v)
+	}
+	*dst = v
 	return nil
 }
 

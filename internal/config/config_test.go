@@ -85,6 +85,12 @@ func TestLoad_Invalid(t *testing.T) {
 		{"secret key short", map[string]string{"GATEHOUSE_SECRET_KEY": "c2hvcnQ="}, "decodes to 5 bytes, want 32"},
 		{"secret key file missing", map[string]string{"GATEHOUSE_SECRET_KEY_FILE": "/nonexistent/key"}, "GATEHOUSE_SECRET_KEY_FILE: read secret key file: open /nonexistent/key"},
 		{"secret key twice", map[string]string{"GATEHOUSE_SECRET_KEY": testKey, "GATEHOUSE_SECRET_KEY_FILE": "/nonexistent/key"}, "GATEHOUSE_SECRET_KEY and GATEHOUSE_SECRET_KEY_FILE are both set"},
+		{"captcha provider", map[string]string{"GATEHOUSE_CAPTCHA": "recaptcha"}, `GATEHOUSE_CAPTCHA: "recaptcha" is not one of pow, turnstile, hcaptcha, off`},
+		{"captcha register", map[string]string{"GATEHOUSE_CAPTCHA_REGISTER": "sometimes"}, "not one of auto, always"},
+		{"vendor without keys", map[string]string{"GATEHOUSE_CAPTCHA": "turnstile"}, "GATEHOUSE_CAPTCHA=turnstile needs GATEHOUSE_CAPTCHA_SITE_KEY and GATEHOUSE_CAPTCHA_SECRET"},
+		{"vendor secret twice", map[string]string{"GATEHOUSE_CAPTCHA_SECRET": "s", "GATEHOUSE_CAPTCHA_SECRET_FILE": "/nonexistent/s"}, "GATEHOUSE_CAPTCHA_SECRET and GATEHOUSE_CAPTCHA_SECRET_FILE are both set"},
+		{"verify url", map[string]string{"GATEHOUSE_CAPTCHA_VERIFY_URL": "ftp://x"}, "not an http(s) URL"},
+		{"redis url", map[string]string{"GATEHOUSE_REDIS_URL": "http://:hunter2@redis:6379"}, "GATEHOUSE_REDIS_URL: not a URL such as redis://"},
 		{"previous key bad", map[string]string{"GATEHOUSE_SECRET_KEY_PREVIOUS": testKey + ",nope"}, "GATEHOUSE_SECRET_KEY_PREVIOUS: key 2: decodes to 3 bytes"},
 	}
 	for _, tt := range tests {
@@ -94,6 +100,31 @@ func TestLoad_Invalid(t *testing.T) {
 				t.Fatalf("got %v, want an error containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestLoad_Captcha(t *testing.T) {
+	c, err := Load(env(nil), nil, io.Discard)
+	if err != nil || c.Captcha != "pow" || c.CaptchaRegisterAlways || c.RedisURL != "" {
+		t.Fatalf("defaults: got %+v, %v; want pow, auto, no Redis", c, err)
+	}
+	file := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(file, []byte("0x4AAA-secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err = Load(env(map[string]string{
+		"GATEHOUSE_CAPTCHA": "hcaptcha", "GATEHOUSE_CAPTCHA_SITE_KEY": "site", "GATEHOUSE_CAPTCHA_SECRET_FILE": file,
+		"GATEHOUSE_CAPTCHA_REGISTER": "always", "GATEHOUSE_REDIS_URL": "redis://127.0.0.1:6379/0",
+	}), []string{"-captcha-verify-url", "http://127.0.0.1:9/siteverify"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Captcha != "hcaptcha" || c.CaptchaSecret != "0x4AAA-secret" || c.CaptchaSiteKey != "site" || !c.CaptchaRegisterAlways ||
+		c.CaptchaVerifyURL != "http://127.0.0.1:9/siteverify" || c.RedisURL != "redis://127.0.0.1:6379/0" {
+		t.Errorf("got %+v", c)
+	}
+	if _, err := Load(env(map[string]string{"GATEHOUSE_REDIS_URL": "redis://:hunter2@"}), nil, io.Discard); err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("got %v, want an error that does not repeat the Redis password", err)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/captcha"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
 )
 
@@ -49,6 +50,13 @@ var statusOf = map[string]int{
 	auth.ErrCredentialsChanged.Code: http.StatusConflict,
 	// Every hashing slot stayed taken: overload, which passes. writeError adds Retry-After.
 	auth.ErrBusy.Code: http.StatusServiceUnavailable,
+
+	// 403, not 401 (no credential is wrong), 422 (the article's front end reads 422 as a list
+	// of fields) or 429 (the limiter's, with Retry-After): the request is understood and refused
+	// until a solved challenge comes with it; the code says which of the two to fix.
+	captcha.CodeRequired:        http.StatusForbidden,
+	captcha.ErrInvalid.Code:     http.StatusForbidden,
+	captcha.ErrUnavailable.Code: http.StatusServiceUnavailable,
 
 	mailbox.ErrEmailAccountNotFound.Code: http.StatusNotFound,
 	mailbox.ErrEmailAccountExists.Code:   http.StatusBadRequest,

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/captcha"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/password"
@@ -67,6 +68,8 @@ type apiOptions struct {
 	tls     bool
 	hsts    time.Duration
 	trusted []netip.Prefix
+	// captcha is the CAPTCHA gate; nil is off.
+	captcha *captcha.Gate
 }
 
 func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
@@ -99,7 +102,7 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 	h := httpapi.NewServer(svc, keys, httpapi.Options{
 		Logger: log, SecureCookies: true, RefreshTTL: 720 * time.Hour, Web: dist, Version: "test",
 		AllowedOrigins: opt.origins, AppRoutes: web.Routes(), HSTSMaxAge: opt.hsts, TrustedProxies: opt.trusted,
-		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
+		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}), Captcha: opt.captcha,
 	})
 	srv := httptest.NewUnstartedServer(h)
 	client := http.DefaultClient

@@ -78,18 +78,32 @@ func (g *schemaGen) operation(rt route) object {
 			"schema": object{"type": "string", "format": "uuid"},
 		})
 	}
+	for _, p := range rt.op.params {
+		schema := object{"type": "string"}
+		if p.enum != nil {
+			schema["enum"] = p.enum
+		}
+		params = append(params, object{"name": p.name, "in": "query", "required": p.required, "schema": schema})
+	}
 	if params != nil {
 		op["parameters"] = params
 	}
-	switch {
-	case rt.op.body != nil:
-		op["requestBody"] = object{"required": true, "content": object{
-			"application/json": object{"schema": g.schema(reflect.TypeOf(rt.op.body))},
-		}}
-	case rt.op.form != nil:
-		op["requestBody"] = object{"required": true, "content": object{
-			"application/x-www-form-urlencoded": object{"schema": g.schema(reflect.TypeOf(rt.op.form))},
-		}}
+	body, ctype := rt.op.body, "application/json"
+	if body == nil {
+		body, ctype = rt.op.form, "application/x-www-form-urlencoded"
+	}
+	if body != nil {
+		schema := g.schema(reflect.TypeOf(body))
+		if rt.policy.captcha != "" {
+			// The policy adds the field the chain reads, to whatever the handler decodes.
+			schema = object{"allOf": []object{schema, {"type": "object", "properties": object{
+				captchaField: object{"type": "string", "description": "A solved CAPTCHA: for pow, base64 of the ALTCHA " +
+					"solution JSON; for turnstile or hcaptcha, the widget's token. Needed only when the server answers " +
+					"captcha_required (or always on register with GATEHOUSE_CAPTCHA_REGISTER=always); get a challenge " +
+					"from /api/auth/captcha?action=" + rt.policy.captcha + "."},
+			}}}}
+		}
+		op["requestBody"] = object{"required": true, "content": object{ctype: object{"schema": schema}}}
 	}
 	responses := object{}
 	add := func(status int, desc string, body any) {
@@ -125,6 +139,14 @@ func (g *schemaGen) policy(op object, p policy, add func(status int, desc string
 	}
 	if p.captcha != "" {
 		op["x-captcha"] = p.captcha
+		forbidden := "A CAPTCHA is needed (code captcha_required: get one from /api/auth/captcha?action=" +
+			p.captcha + ") or the one sent is invalid, expired or used (code captcha_invalid)"
+		if p.cookie {
+			forbidden = "Cross-origin request (code cross_origin); or " + forbidden
+		}
+		add(http.StatusForbidden, forbidden, errorBody{})
+		add(http.StatusServiceUnavailable, "The CAPTCHA could not be checked (code captcha_unavailable), or every "+
+			"password-hashing slot is taken (code busy); retry after Retry-After seconds", errorBody{})
 	}
 	op["x-body-limit"] = p.bodyLimit()
 	add(http.StatusRequestEntityTooLarge, fmt.Sprintf("Request body over %d bytes (code body_too_large)", p.bodyLimit()), errorBody{})

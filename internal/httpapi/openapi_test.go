@@ -13,7 +13,7 @@ import (
 // endpoints is every endpoint the README promises. The test proves each is in the OpenAPI
 // document and that the document lists nothing else, and that each one is routed.
 var endpoints = []string{
-	"POST /api/auth/register", "POST /api/auth/token", "POST /api/auth/revoke",
+	"POST /api/auth/register", "POST /api/auth/token", "POST /api/auth/revoke", "GET /api/auth/captcha",
 	"POST /api/auth/session", "POST /api/auth/session/refresh", "DELETE /api/auth/session",
 	"GET /api/users/me", "PUT /api/users/me", "DELETE /api/users/me", "POST /api/users/me/password",
 	"GET /api/users/me/sessions", "DELETE /api/users/me/sessions", "DELETE /api/users/me/sessions/{id}",

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/captcha"
 )
 
 // defaultMaxBody bounds a request body unless the route's policy says otherwise: no input of
@@ -21,10 +22,14 @@ const defaultMaxBody = 64 << 10
 func (s *server) chain(rt route) handlerFunc {
 	p := rt.policy
 	// A policy nothing enforces would be a lie in the document and a hole in the server:
-	// refuse to start until the issue that adds the limiter or the CAPTCHA wires it here.
-	if p.rateLimit != "" || p.captcha != "" {
-		panic(fmt.Sprintf("httpapi: %s %s asks for rate limit %q and CAPTCHA %q, which this server does not enforce yet",
-			rt.method, rt.path, p.rateLimit, p.captcha))
+	// refuse to start until the issue that adds the limiter wires it here.
+	if p.rateLimit != "" {
+		panic(fmt.Sprintf("httpapi: %s %s asks for rate limit %q, which this server does not enforce yet",
+			rt.method, rt.path, p.rateLimit))
+	}
+	action, ok := captcha.ParseAction(p.captcha)
+	if p.captcha != "" && !ok {
+		panic(fmt.Sprintf("httpapi: %s %s asks for CAPTCHA action %q, which does not exist", rt.method, rt.path, p.captcha))
 	}
 	limit := p.bodyLimit()
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -36,6 +41,11 @@ func (s *server) chain(rt route) handlerFunc {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if p.cookie {
 			if err := s.checkOrigin(r); err != nil {
+				return err
+			}
+		}
+		if p.captcha != "" {
+			if err := s.checkCaptcha(r, action); err != nil {
 				return err
 			}
 		}

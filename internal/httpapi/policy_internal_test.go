@@ -42,3 +42,18 @@ func TestPolicy_Extensions(t *testing.T) {
 	}()
 	(&server{}).chain(rt)
 }
+
+// The CAPTCHA slot is enforced now, so a route that asks for it is served; a route naming an
+// action that does not exist still refuses to start.
+func TestPolicy_CaptchaEnforced(t *testing.T) {
+	ok := route{method: http.MethodPost, path: "/api/example", policy: policy{captcha: "register"}}
+	(&server{}).chain(ok)
+
+	defer func() {
+		if recover() == nil {
+			t.Error("a route with an unknown CAPTCHA action was served")
+		}
+	}()
+	bad := route{method: http.MethodPost, path: "/api/example", policy: policy{captcha: "checkout"}}
+	(&server{}).chain(bad)
+}

@@ -1,6 +1,10 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/gatehouse/gatehouse/internal/captcha"
+)
 
 // route is one endpoint: where it is, the policy the mux enforces before its handler runs,
 // what the OpenAPI document says of it, and its handler. The mux and the document are both
@@ -44,15 +48,21 @@ var (
 	public     = policy{}
 	bearer     = policy{bearer: true}
 	withCookie = policy{cookie: true}
+	// The sign-in and registration routes ask for a solved challenge when the CAPTCHA gate
+	// says so (see checkCaptcha).
+	registerCaptcha = policy{captcha: string(captcha.ActionRegister)}
+	signInCaptcha   = policy{captcha: string(captcha.ActionSignIn)}
+	sessionCaptcha  = policy{cookie: true, captcha: string(captcha.ActionSignIn)}
 )
 
 // routes lists every endpoint of the API.
 func (s *server) routes() []route {
 	return []route{
-		{http.MethodPost, "/api/auth/register", public, opRegister, s.handleRegister},
-		{http.MethodPost, "/api/auth/token", public, opToken, s.handleToken},
+		{http.MethodPost, "/api/auth/register", registerCaptcha, opRegister, s.handleRegister},
+		{http.MethodPost, "/api/auth/token", signInCaptcha, opToken, s.handleToken},
+		{http.MethodGet, "/api/auth/captcha", public, opCaptcha, s.handleCaptcha},
 		{http.MethodPost, "/api/auth/revoke", public, opRevoke, s.handleRevoke},
-		{http.MethodPost, "/api/auth/session", withCookie, opSessionCreate, s.handleSessionCreate},
+		{http.MethodPost, "/api/auth/session", sessionCaptcha, opSessionCreate, s.handleSessionCreate},
 		{http.MethodPost, "/api/auth/session/refresh", withCookie, opSessionRefresh, s.handleSessionRefresh},
 		{http.MethodDelete, "/api/auth/session", withCookie, opSessionDelete, s.handleSessionDelete},
 
@@ -84,7 +94,16 @@ type operation struct {
 	desc    string
 	// body is the JSON request body's type (a zero value), form the url-encoded form's.
 	body, form any
-	responses  []response
+	// params are the query parameters.
+	params    []param
+	responses []response
+}
+
+// param is one query parameter.
+type param struct {
+	name     string
+	required bool
+	enum     []string
 }
 
 type response struct {

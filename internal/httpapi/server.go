@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/captcha"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/token"
 )
@@ -41,6 +42,9 @@ type Options struct {
 	// AppRoutes are the page paths the web app routes (web.Routes()): they get its shell with
 	// 200, and every other page path gets the shell with 404.
 	AppRoutes []string
+	// Captcha decides when register and sign-in need a solved challenge and checks it; nil
+	// (GATEHOUSE_CAPTCHA=off) never asks for one.
+	Captcha *captcha.Gate
 	// Version is reported by /healthz.
 	Version string
 }
@@ -51,6 +55,8 @@ type server struct {
 	opts Options
 	log  *slog.Logger
 	spec []byte
+	// csp is the web app's Content-Security-Policy: appCSP, widened for the CAPTCHA vendor.
+	csp string
 	// gzipCache holds each web file's gzip once made (name → []byte): the embedded files
 	// never change while the binary runs, so each is compressed once, at its first request.
 	gzipCache sync.Map
@@ -62,7 +68,7 @@ func NewServer(svc *auth.Service, keys *token.Keyring, opts Options) http.Handle
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &server{svc: svc, keys: keys, opts: opts, log: opts.Logger}
+	s := &server{svc: svc, keys: keys, opts: opts, log: opts.Logger, csp: appCSPFor(opts.Captcha.Origins())}
 	routes := s.routes()
 	s.spec = mustSpec(routes, opts.Version)
 

@@ -17,6 +17,21 @@ const (
 		"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 
+// appCSPFor is appCSP allowing also origins (a CAPTCHA vendor's, when one is enabled) to
+// serve scripts, styles and frames and to be connected to, as the vendors' widgets need; with
+// no origins it is appCSP exactly, so the default proof of work keeps the strict policy.
+func appCSPFor(origins []string) string {
+	if len(origins) == 0 {
+		return appCSP
+	}
+	extra := " " + strings.Join(origins, " ")
+	csp := appCSP
+	for _, d := range []string{"script-src 'self'", "style-src 'self'", "connect-src 'self'"} {
+		csp = strings.Replace(csp, d, d+extra, 1)
+	}
+	return strings.Replace(csp, "object-src", "frame-src 'self'"+extra+"; object-src", 1)
+}
+
 const notBuiltPage = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Gatehouse</title>
 <h1>Gatehouse is running</h1><p>The web app was not built into this binary: run <code>make build</code>.
 The API is served at <code>/api</code>.</p></html>`
@@ -63,7 +78,7 @@ func (s *server) web() http.Handler {
 		}
 		if index == nil {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.Header().Set("Content-Security-Policy", appCSP)
+			w.Header().Set("Content-Security-Policy", s.csp)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte(notBuiltPage))
 			return
@@ -76,7 +91,7 @@ func (s *server) web() http.Handler {
 			if strings.HasPrefix(name, "docs/") {
 				w.Header().Set("Content-Security-Policy", docsCSP)
 			} else {
-				w.Header().Set("Content-Security-Policy", appCSP)
+				w.Header().Set("Content-Security-Policy", s.csp)
 			}
 			if strings.HasPrefix(name, "assets/") {
 				w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
@@ -94,7 +109,7 @@ func (s *server) web() http.Handler {
 		if pages[trimSlash(p)] {
 			status = http.StatusOK
 		}
-		w.Header().Set("Content-Security-Policy", appCSP)
+		w.Header().Set("Content-Security-Policy", s.csp)
 		w.Header().Set("Cache-Control", "no-cache")
 		s.serveFile(w, r, fsys, "index.html", status)
 	})

@@ -25,7 +25,7 @@ var seedColumn = sealedColumn{table: "signing_keys", id: "id", column: "seed", w
 
 // sealedColumns lists every sealed column, for SealSecrets' check and ResealSecrets. A new
 // stored secret is one more entry here.
-var sealedColumns = []sealedColumn{seedColumn, mailBodyColumn}
+var sealedColumns = []sealedColumn{seedColumn, mailBodyColumn, serverSecretColumn}
 
 // SealSecrets seals any secret still stored in plaintext (signing-key seeds from before
 // migration 0004), then checks that every sealed value opens under the keyring, so a wrong key

@@ -1,9 +1,9 @@
 // Package store is Gatehouse's only SQL: it keeps auth's users and sessions, mailbox's email
-// accounts, token's signing keys and mail's outbox in SQLite (the default) or PostgreSQL. It
-// knows the schema, not the rules: expiry, reuse detection, validation and retry schedules are
-// decided by its callers. The secrets it keeps (signing-key seeds, the bodies of queued mail)
-// are sealed with internal/secret under a keyring it is given and that is never stored, so a
-// copy of the database yields none of them.
+// accounts, token's signing keys, mail's outbox and the CAPTCHA's used challenges in SQLite
+// (the default) or PostgreSQL. It knows the schema, not the rules: expiry, reuse detection,
+// validation and retry schedules are decided by its callers. The secrets it keeps (signing-key
+// seeds, the bodies of queued mail, the CAPTCHA key) are sealed with internal/secret under a
+// keyring it is given and that is never stored, so a copy of the database yields none of them.
 package store
 
 import (

@@ -54,6 +54,8 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"EnqueueMailAtomic", testEnqueueMailAtomic},
 		{"ClaimMailConcurrently", testClaimMailConcurrently},
 		{"DeleteMailBefore", testDeleteMailBefore},
+		{"CaptchaKey", testCaptchaKey},
+		{"SpendCaptcha", testSpendCaptcha},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

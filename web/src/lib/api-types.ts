@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/captcha": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a CAPTCHA challenge
+         * @description With GATEHOUSE_CAPTCHA=pow (the default): an ALTCHA v1 proof-of-work challenge for the action, valid for a few minutes: find n in 0..maxnumber with hex(SHA-256(salt + n)) = challenge, then send base64(JSON {algorithm, challenge, number, salt, signature}) in the captcha field of the action's request (register: POST /api/auth/register; sign_in: POST /api/auth/token or /api/auth/session). Each solution is accepted once. With turnstile or hcaptcha: the provider and its site key, for the vendor's widget, whose token goes in the same field. 404 when the CAPTCHA is off.
+         */
+        get: operations["captchaChallenge"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/register": {
         parameters: {
             query?: never;
@@ -296,6 +316,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Challenge: {
+            /** @enum {string} */
+            algorithm: "SHA-256";
+            /** @description SHA-256 of salt followed by the secret number, in hex. */
+            challenge: string;
+            /** @description The secret number is at most this; it sets the difficulty. */
+            maxnumber: number;
+            /** @description Random hex, then the signed parameters action and expires (Unix seconds). */
+            salt: string;
+            /** @description HMAC-SHA-256 of challenge under the server's key, in hex. */
+            signature: string;
+        };
         ChangePasswordInput: {
             /** Format: password */
             current_password: string;
@@ -504,30 +536,28 @@ export interface operations {
             };
         };
     };
-    register: {
+    captchaChallenge: {
         parameters: {
-            query?: never;
+            query: {
+                action: "register" | "sign_in" | "password_reset";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RegisterInput"];
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description Registered */
-            201: {
+            /** @description A challenge (pow), or the vendor's site key (turnstile, hcaptcha) */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Message"];
+                    "application/json": components["schemas"]["Challenge"];
                 };
             };
-            /** @description The email is taken (code email_taken) */
-            400: {
+            /** @description The CAPTCHA is off (code not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -553,7 +583,70 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationBody"];
                 };
             };
-            /** @description Every password-hashing slot is taken (code busy); retry after Retry-After seconds */
+        };
+    };
+    register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterInput"] & {
+                    /** @description A solved CAPTCHA: for pow, base64 of the ALTCHA solution JSON; for turnstile or hcaptcha, the widget's token. Needed only when the server answers captcha_required (or always on register with GATEHOUSE_CAPTCHA_REGISTER=always); get a challenge from /api/auth/captcha?action=register. */
+                    captcha?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Registered */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description The email is taken (code email_taken) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A CAPTCHA is needed (code captcha_required: get one from /api/auth/captcha?action=register) or the one sent is invalid, expired or used (code captcha_invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+            /** @description The CAPTCHA could not be checked (code captcha_unavailable), or every password-hashing slot is taken (code busy); retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -620,6 +713,9 @@ export interface operations {
                     password: string;
                     /** @description The email. */
                     username: string;
+                } & {
+                    /** @description A solved CAPTCHA: for pow, base64 of the ALTCHA solution JSON; for turnstile or hcaptcha, the widget's token. Needed only when the server answers captcha_required (or always on register with GATEHOUSE_CAPTCHA_REGISTER=always); get a challenge from /api/auth/captcha?action=sign_in. */
+                    captcha?: string;
                 };
             };
         };
@@ -642,7 +738,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cross-origin request (code cross_origin) */
+            /** @description Cross-origin request (code cross_origin); or A CAPTCHA is needed (code captcha_required: get one from /api/auth/captcha?action=sign_in) or the one sent is invalid, expired or used (code captcha_invalid) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -669,7 +765,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationBody"];
                 };
             };
-            /** @description Every password-hashing slot is taken (code busy); retry after Retry-After seconds */
+            /** @description The CAPTCHA could not be checked (code captcha_unavailable), or every password-hashing slot is taken (code busy); retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -772,7 +868,10 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/x-www-form-urlencoded": components["schemas"]["TokenForm"];
+                "application/x-www-form-urlencoded": components["schemas"]["TokenForm"] & {
+                    /** @description A solved CAPTCHA: for pow, base64 of the ALTCHA solution JSON; for turnstile or hcaptcha, the widget's token. Needed only when the server answers captcha_required (or always on register with GATEHOUSE_CAPTCHA_REGISTER=always); get a challenge from /api/auth/captcha?action=sign_in. */
+                    captcha?: string;
+                };
             };
         };
         responses: {
@@ -803,6 +902,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A CAPTCHA is needed (code captcha_required: get one from /api/auth/captcha?action=sign_in) or the one sent is invalid, expired or used (code captcha_invalid) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Request body over 65536 bytes (code body_too_large) */
             413: {
                 headers: {
@@ -821,7 +929,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationBody"];
                 };
             };
-            /** @description Every password-hashing slot is taken (code busy); retry after Retry-After seconds */
+            /** @description The CAPTCHA could not be checked (code captcha_unavailable), or every password-hashing slot is taken (code busy); retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
