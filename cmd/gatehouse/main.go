@@ -19,6 +19,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/config"
+	"github.com/gatehouse/gatehouse/internal/guard"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/password"
@@ -193,10 +194,21 @@ func serve(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	lim, err := newLimiter(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer lim.close()
+	// The device-token key is derived from GATEHOUSE_SECRET_KEY, so every instance sharing
+	// it accepts the others' tokens and none is stored.
+	grd := guard.New(guard.Options{
+		Limiter: lim, Limits: guardLimits(cfg.Rates), Key: e.secrets.Derive("gatehouse device tokens v1"), Logger: log,
+	})
 	svc, err := auth.NewService(auth.Options{
 		Store: st, Hasher: hasher, Logger: log,
 		Tokens:     token.NewIssuer(keys, cfg.Issuer, cfg.Audience, cfg.AccessTokenTTL),
 		RefreshTTL: cfg.RefreshTokenTTL, ReuseGrace: cfg.RefreshReuseGrace,
+		Guard: grd, MaxSessionsPerUser: cfg.MaxSessionsPerUser,
 	})
 	if err != nil {
 		return err
@@ -206,6 +218,7 @@ func serve(ctx context.Context, e *env) error {
 		RefreshTTL: cfg.RefreshTokenTTL, AllowedOrigins: cfg.AllowedOrigins, HSTSMaxAge: cfg.HSTSMaxAge,
 		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
 		Web:       web.Dist(), AppRoutes: web.Routes(), Version: buildVersion(),
+		Limiter: lim, Limits: routeLimits(cfg.Rates), DeviceTTL: guard.DefaultDeviceTTL,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -234,6 +247,7 @@ func serve(ctx context.Context, e *env) error {
 		}
 		return err
 	})
+	bg.add("sweep rate limits", sweepInterval, lim.sweep)
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	waitJobs := bg.start(jobsCtx)
 	// However serve ends, the jobs stop and serve returns only once they have.
@@ -242,7 +256,8 @@ func serve(ctx context.Context, e *env) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("listening", "url", "http://"+ln.Addr().String(), "dialect", st.Dialect(), "version", buildVersion())
+	log.Info("listening", "url", "http://"+ln.Addr().String(), "dialect", st.Dialect(), "version", buildVersion(),
+		"rate_limit", lim.Backend())
 
 	select {
 	case err := <-errc:

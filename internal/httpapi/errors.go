@@ -47,6 +47,8 @@ var statusOf = map[string]int{
 	auth.ErrCredentialsChanged.Code: http.StatusConflict,
 	// Every hashing slot stayed taken: overload, which passes. writeError adds Retry-After.
 	auth.ErrBusy.Code: http.StatusServiceUnavailable,
+	// Over a rate limit: writeError adds Retry-After, chain the RateLimit headers.
+	auth.CodeRateLimited: http.StatusTooManyRequests,
 
 	mailbox.ErrEmailAccountNotFound.Code: http.StatusNotFound,
 	mailbox.ErrEmailAccountExists.Code:   http.StatusBadRequest,
@@ -129,6 +131,8 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		w.Header().Set("WWW-Authenticate", "Bearer")
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "1")
+	case http.StatusTooManyRequests:
+		setRetryAfter(w, err)
 	}
 	_ = encode(w, status, body)
 }

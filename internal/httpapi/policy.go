@@ -21,11 +21,13 @@ const defaultMaxBody = 64 << 10
 func (s *server) chain(rt route) handlerFunc {
 	p := rt.policy
 	// A policy nothing enforces would be a lie in the document and a hole in the server:
-	// refuse to start until the issue that adds the limiter or the CAPTCHA wires it here.
-	if p.rateLimit != "" || p.captcha != "" {
-		panic(fmt.Sprintf("httpapi: %s %s asks for rate limit %q and CAPTCHA %q, which this server does not enforce yet",
+	// refuse to start until the issue that adds the CAPTCHA wires it here, or for a limit
+	// nothing knows.
+	if p.captcha != "" || p.rateLimit != "" && !knownLimit(p.rateLimit) {
+		panic(fmt.Sprintf("httpapi: %s %s asks for rate limit %q and CAPTCHA %q, which this server does not enforce",
 			rt.method, rt.path, p.rateLimit, p.captcha))
 	}
+	el, atEdge := s.edgeLimit(p.rateLimit)
 	limit := p.bodyLimit()
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if r.ContentLength > limit {
@@ -39,6 +41,17 @@ func (s *server) chain(rt route) handlerFunc {
 				return err
 			}
 		}
+		if atEdge && !el.byUser {
+			limited, err := s.passwordGrant(r, p)
+			if err != nil {
+				return err
+			}
+			if limited {
+				if err := s.limit(w, r, el, ""); err != nil {
+					return err
+				}
+			}
+		}
 		if p.bearer {
 			pr, err := s.authenticate(r)
 			if err != nil {
@@ -46,9 +59,28 @@ func (s *server) chain(rt route) handlerFunc {
 			}
 			infoFrom(r.Context()).userID = pr.UserID
 			r = r.WithContext(context.WithValue(r.Context(), principalKey, pr))
+			if atEdge && el.byUser {
+				if err := s.limit(w, r, el, pr.UserID.String()); err != nil {
+					return err
+				}
+			}
 		}
 		return rt.handle(w, r)
 	}
+}
+
+// passwordGrant reports whether a request counts against its route's per-client limit: every
+// request, unless the policy limits the password grant only (the token endpoint, whose
+// refresh grant is limited per session instead). It reads the form for that, and returns the
+// error the handler would have for a form it cannot read.
+func (s *server) passwordGrant(r *http.Request, p policy) (bool, error) {
+	if !p.passwordGrantOnly {
+		return true, nil
+	}
+	if err := parseForm(r); err != nil {
+		return false, err
+	}
+	return r.PostForm.Get("grant_type") != "refresh_token", nil
 }
 
 // authenticate checks the request's bearer access token.
