@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -13,6 +14,8 @@ import (
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/ratelimit"
 )
+
+var setRedisLogger sync.Once
 
 // sweepInterval is how often the memory limiter drops expired keys nobody touches any more.
 const sweepInterval = time.Minute
@@ -32,9 +35,9 @@ func newLimiter(cfg config.Config, log *slog.Logger) (*limiter, error) {
 	if cfg.RedisURL == "" {
 		return &limiter{Limiter: mem, memory: mem, close: func() error { return nil }}, nil
 	}
-	// go-redis logs through a global; its lines about a Redis that is down are debug only,
-	// as Failover logs each outage once.
-	redis.SetLogger(ratelimit.RedisLog{Logger: log})
+	// go-redis logs through a global, set once per process (tests run several servers); its
+	// lines about a Redis that is down are debug only, as Failover logs each outage once.
+	setRedisLogger.Do(func() { redis.SetLogger(ratelimit.RedisLog{Logger: log}) })
 	rdb, err := ratelimit.NewRedisClient(cfg.RedisURL, 0)
 	if err != nil {
 		return nil, fmt.Errorf("GATEHOUSE_REDIS_URL: %w", err)
