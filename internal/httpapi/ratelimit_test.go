@@ -238,6 +238,14 @@ func deviceCookie(t *testing.T, r reply) *http.Cookie {
 	return nil
 }
 
+// frozen is a memory limiter whose clock stands still, so two keys with the same history are
+// in the same state however long the test takes between their requests: what differs
+// between two answers can then only be what the limits reveal.
+func frozen() ratelimit.Limiter {
+	at := time.Now()
+	return ratelimit.NewMemory(ratelimit.MemoryOptions{Now: func() time.Time { return at }})
+}
+
 // sameAnswer fails unless a and b are the same answer: status, body and every header but
 // Date and X-Request-Id (which differ between any two requests).
 func sameAnswer(t *testing.T, what string, a, b reply) {
@@ -266,7 +274,7 @@ func sameAnswer(t *testing.T, what string, a, b reply) {
 // same status, body and headers at every step, up to the limit and past it.
 func TestSignIn_LimitsDoNotRevealAccounts(t *testing.T) {
 	limits := testLimits{guard: guard.DefaultLimits(), route: httpapi.RouteLimits{SignInIP: ratelimit.PerMinute(20)}}
-	a := newAPI(t, storetest.OpenSQLite(t), apiOptions{limits: &limits, trusted: loopback})
+	a := newAPI(t, storetest.OpenSQLite(t), apiOptions{limits: &limits, trusted: loopback, limiter: frozen()})
 	known := a.register("ada@example.com")
 	limited := false
 	for i := range 15 {
@@ -286,7 +294,7 @@ func TestSignIn_LimitsDoNotRevealAccounts(t *testing.T) {
 // below its limit.
 func TestSignIn_WrongPasswordAnswerIgnoresFailureCount(t *testing.T) {
 	limits := testLimits{guard: guard.DefaultLimits(), route: httpapi.RouteLimits{SignInIP: ratelimit.PerMinute(20)}}
-	a := newAPI(t, storetest.OpenSQLite(t), apiOptions{limits: &limits, trusted: loopback})
+	a := newAPI(t, storetest.OpenSQLite(t), apiOptions{limits: &limits, trusted: loopback, limiter: frozen()})
 	u := a.register("ada@example.com")
 	first := a.req("POST", "/api/auth/token", wrongPassword(u.email), xff("10.0.0.1")...)
 	for i := range 8 {
