@@ -165,3 +165,37 @@ func BenchmarkGuard(b *testing.B) {
 }
 
 var huge = ratelimit.Limit{Rate: 1 << 30, Period: time.Second, Burst: 1 << 30}
+
+// The breaker: once failed sign-ins across the service pass the global limit, every client
+// without a device token is delayed, on any account, while trusted devices pass. The
+// (account, IP) limit holds back one client without touching the others.
+func TestGuard_GlobalBreakerAndAccountIP(t *testing.T) {
+	backends(t, func(t *testing.T, lim ratelimit.Limiter) {
+		c := &clock{now: time.Now()}
+		g := newGuard(lim, guard.Limits{
+			Global:    ratelimit.Limit{Rate: 1, Period: time.Minute, Burst: 4},
+			AccountIP: ratelimit.Limit{Rate: 1, Period: time.Hour, Burst: 2},
+		}, c)
+		for range 2 {
+			g.Failed(t.Context(), auth.Attempt{Email: "ada@example.com", IP: "192.0.2.1"})
+		}
+		if err := g.Admit(t.Context(), auth.Attempt{Email: "ada@example.com", IP: "192.0.2.1"}); !errors.Is(err, auth.ErrRateLimited) {
+			t.Fatalf("(account, IP) past its limit: got %v, want rate limited", err)
+		}
+		if err := g.Admit(t.Context(), auth.Attempt{Email: "ada@example.com", IP: "192.0.2.2"}); err != nil {
+			t.Fatalf("another IP on the same account: got %v, want admitted", err)
+		}
+		for i := range 2 {
+			g.Failed(t.Context(), auth.Attempt{Email: "other" + string(rune('a'+i)) + "@example.com", IP: "198.51.100.1"})
+		}
+		if p := g.Pressure(t.Context(), auth.Attempt{Email: "x@example.com"}); !p.GlobalTripped || p.GlobalFailures != 4 {
+			t.Fatalf("Pressure after 4 failures: got %+v, want the breaker tripped", p)
+		}
+		if err := g.Admit(t.Context(), auth.Attempt{Email: "fresh@example.com", IP: "203.0.113.9"}); !errors.Is(err, auth.ErrRateLimited) {
+			t.Fatalf("an unknown client with the breaker tripped: got %v, want rate limited", err)
+		}
+		if err := g.Admit(t.Context(), auth.Attempt{Email: "fresh@example.com", IP: "203.0.113.9", Trusted: true}); err != nil {
+			t.Fatalf("a trusted device with the breaker tripped: got %v, want admitted", err)
+		}
+	})
+}
