@@ -88,6 +88,10 @@ func TestRun_RedisDown(t *testing.T) {
 		"GATEHOUSE_DATABASE_URL": storetest.SQLiteURL(t), "GATEHOUSE_BCRYPT_COST": "10",
 		"GATEHOUSE_REDIS_URL": "redis://" + addr + "/0",
 	})
+	// Before any request has met the outage, /readyz already names the backend deciding.
+	if status, body := get(t, in.url+"/readyz", ""); status != http.StatusOK || body["rate_limit"] != "memory" {
+		t.Fatalf("first /readyz with Redis down: got %d %v, want ready on memory", status, body)
+	}
 	email, pw := "ada@example.com", "correct horse battery"
 	status, _ := post(t, in.url+"/api/auth/register", "application/json",
 		fmt.Sprintf(`{"email":%q,"first_name":"Ada","last_name":"Lovelace","password":%q}`, email, pw))

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gatehouse/gatehouse/internal/ratelimit"
 	"github.com/gatehouse/gatehouse/internal/token"
 )
 
@@ -57,6 +58,10 @@ func (s *server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := healthResponse{Status: "ready", Version: s.opts.Version}
 	if s.opts.Limiter != nil {
+		// A peek first, so an outage nothing else has met yet is noticed here, and the
+		// backend named is the one deciding now. It never fails the check: Redis down only
+		// means each instance limits alone.
+		_, _ = s.opts.Limiter.Allow(ctx, "readyz:probe:all", ratelimit.PerSecond(1), 0)
 		out.RateLimit = s.opts.Limiter.Backend()
 	}
 	return encode(w, http.StatusOK, out)
