@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/captcha"
 	"github.com/gatehouse/gatehouse/internal/config"
+	"github.com/gatehouse/gatehouse/internal/guard"
 	"github.com/gatehouse/gatehouse/internal/store"
 )
 
@@ -18,9 +21,17 @@ const redisCaptchaPrefix = "gatehouse:captcha:used:"
 
 // newCaptcha wires the CAPTCHA the configuration asks for; nil for off. close releases what
 // it opened (the Redis client).
-func newCaptcha(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (gate *captcha.Gate, close func(), err error) {
+func newCaptcha(ctx context.Context, cfg config.Config, st *store.Store, grd *guard.Guard, log *slog.Logger) (gate *captcha.Gate, close func(), err error) {
 	close = func() {}
 	opts := captcha.GateOptions{Provider: cfg.Captcha, RegisterAlways: cfg.CaptchaRegisterAlways, Logger: log}
+	if grd != nil {
+		opts.Signals = captchaSignals{guard: grd, userID: func(ctx context.Context, email string) uuid.UUID {
+			if u, err := st.FindUserByEmail(ctx, email); err == nil {
+				return u.ID
+			}
+			return uuid.Nil
+		}}
+	}
 	switch cfg.Captcha {
 	case captcha.ProviderOff:
 		return nil, close, nil
@@ -60,4 +71,55 @@ func newCaptcha(ctx context.Context, cfg config.Config, st *store.Store, log *sl
 	}
 	gate, err = captcha.NewGate(opts)
 	return gate, close, err
+}
+
+// registrationsPerMinuteForCaptcha is the service-wide registration rate past which every
+// registration must carry a solved challenge: a sign-up wave no single IP's limit sees.
+const registrationsPerMinuteForCaptcha = 60
+
+// captchaSignals lets the CAPTCHA read the rate limiter's state (guard.Signals): when a
+// challenge is required and how hard it is. It is the one place the two domains meet.
+type captchaSignals struct {
+	guard *guard.Guard
+	// userID finds the account an email names, to tell whether a device token is that
+	// account's; uuid.Nil when there is none.
+	userID func(ctx context.Context, email string) uuid.UUID
+}
+
+// Pressure implements captcha.Signals.
+func (c captchaSignals) Pressure(ctx context.Context, s captcha.Subject) captcha.Pressure {
+	a := auth.Attempt{Email: s.Account, IP: s.IP.String()}
+	if s.DeviceToken != "" && s.Account != "" {
+		// Only a token that verifies costs the lookup, so a stranger's guess costs nothing.
+		if owner, ok := c.guard.DeviceUser(ctx, s.DeviceToken); ok && owner == c.userID(ctx, s.Account) {
+			a.DeviceToken, a.Trusted, a.UserID = s.DeviceToken, true, owner
+		}
+	}
+	return captchaPressure(s.Action, c.guard.Pressure(ctx, a))
+}
+
+// captchaPressure decides from the limiter's state. A sign-in is challenged when it comes
+// from a client the account does not trust while the account is under attack or the global
+// breaker is tripped; a registration during a sign-up wave. A trusted device never is. The
+// difficulty rises with the failures the service and this client have seen.
+func captchaPressure(action captcha.Action, p guard.Pressure) captcha.Pressure {
+	var out captcha.Pressure
+	switch action {
+	case captcha.ActionSignIn:
+		out.Required = !p.Trusted && (p.AccountUnderAttack || p.GlobalTripped)
+	case captcha.ActionRegister:
+		out.Required = p.Registrations >= registrationsPerMinuteForCaptcha
+	}
+	switch {
+	case p.GlobalTripped:
+		out.Level = captcha.LevelAttack
+	case p.AccountUnderAttack || p.Registrations >= registrationsPerMinuteForCaptcha:
+		out.Level = captcha.LevelHigh
+	case p.ClientFailures > 0 || p.GlobalFailures > 0:
+		out.Level = captcha.LevelElevated
+	}
+	if p.Trusted {
+		out.Level = captcha.LevelNormal
+	}
+	return out
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/config"
+	"github.com/gatehouse/gatehouse/internal/guard"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/mail"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
@@ -205,16 +206,27 @@ func serve(ctx context.Context, e *env) error {
 	if depth == 0 {
 		depth = -1 // none may wait
 	}
+	lim, err := newLimiter(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer lim.close()
+	// The device-token key is derived from GATEHOUSE_SECRET_KEY, so every instance sharing
+	// it accepts the others' tokens and none is stored.
+	grd := guard.New(guard.Options{
+		Limiter: lim, Limits: guardLimits(cfg.Rates), Key: e.secrets.Derive("gatehouse device tokens v1"), Logger: log,
+	})
 	svc, err := auth.NewService(auth.Options{
 		Store: st, Hasher: hasher, Logger: log,
 		Tokens:     token.NewIssuer(keys, cfg.Issuer, cfg.Audience, cfg.AccessTokenTTL),
 		RefreshTTL: cfg.RefreshTokenTTL, ReuseGrace: cfg.RefreshReuseGrace,
 		MaxConcurrentHashes: workers, HashQueueDepth: depth, HashWait: cfg.HashQueueWait,
+		Guard: grd, MaxSessionsPerUser: cfg.MaxSessionsPerUser,
 	})
 	if err != nil {
 		return err
 	}
-	gate, closeCaptcha, err := newCaptcha(ctx, cfg, st, log)
+	gate, closeCaptcha, err := newCaptcha(ctx, cfg, st, grd, log)
 	if err != nil {
 		return err
 	}
@@ -225,6 +237,7 @@ func serve(ctx context.Context, e *env) error {
 		RefreshTTL: cfg.RefreshTokenTTL, AllowedOrigins: cfg.AllowedOrigins, HSTSMaxAge: cfg.HSTSMaxAge,
 		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
 		Web:       web.Dist(), AppRoutes: web.Routes(), Version: buildVersion(),
+		Limiter: lim, Limits: routeLimits(cfg.Rates), DeviceTTL: guard.DefaultDeviceTTL,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -276,6 +289,7 @@ func serve(ctx context.Context, e *env) error {
 		_, err := st.DeleteExpiredCaptchas(ctx, time.Now())
 		return err
 	})
+	bg.add("sweep rate limits", sweepInterval, lim.sweep)
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	waitJobs := bg.start(jobsCtx)
 	// However serve ends, the jobs stop and serve returns only once they have.
@@ -284,7 +298,8 @@ func serve(ctx context.Context, e *env) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("listening", "url", "http://"+ln.Addr().String(), "dialect", st.Dialect(), "version", buildVersion())
+	log.Info("listening", "url", "http://"+ln.Addr().String(), "dialect", st.Dialect(), "version", buildVersion(),
+		"rate_limit", lim.Backend())
 
 	select {
 	case err := <-errc:

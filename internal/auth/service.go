@@ -47,6 +47,11 @@ type Options struct {
 	MaxConcurrentHashes int
 	HashQueueDepth      int
 	HashWait            time.Duration
+	// Guard slows password guessing (internal/guard); nil limits nothing.
+	Guard Guard
+	// MaxSessionsPerUser bounds each user's sessions: a sign-in past it ends the least
+	// recently used one. 0 means no bound.
+	MaxSessionsPerUser int
 }
 
 // dummyHasher is a Hasher that has a dummy hash ready (password.Bcrypt embeds one per cost),
@@ -68,6 +73,9 @@ type Service struct {
 	// whether or not the account exists, and timing does not reveal which emails exist.
 	dummyHash string
 	hashing   *hashpool.Pool
+	guard     Guard
+	// maxSessions is Options.MaxSessionsPerUser.
+	maxSessions int
 }
 
 // NewService returns a Service. It takes the dummy hash from the Hasher when it has one
@@ -90,6 +98,9 @@ func NewService(o Options) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dummy hash: %w", err)
 	}
+	if o.Guard == nil {
+		o.Guard = noGuard{}
+	}
 	return &Service{
 		store: o.Store, hasher: o.Hasher, tokens: o.Tokens,
 		refreshTTL: o.RefreshTTL, reuseGrace: o.ReuseGrace, log: o.Logger,
@@ -99,6 +110,7 @@ func NewService(o Options) (*Service, error) {
 		hashing: hashpool.New(hashpool.Options{
 			Workers: o.MaxConcurrentHashes, QueueDepth: o.HashQueueDepth, QueueWait: o.HashWait,
 		}),
+		guard: o.Guard, maxSessions: max(o.MaxSessionsPerUser, 0),
 	}, nil
 }
 
@@ -147,6 +159,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error)
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		return nil, fmt.Errorf("register: %w", err)
 	}
+	s.guard.Registered(ctx)
 	s.log.InfoContext(ctx, "user registered", "user_id", u.ID)
 	return u, nil
 }
@@ -155,6 +168,8 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error)
 type Client struct {
 	IP        string
 	UserAgent string
+	// DeviceToken is the device token the client sent back from an earlier sign-in, or "".
+	DeviceToken string
 }
 
 // Tokens is what a sign-in or refresh returns.
@@ -164,12 +179,25 @@ type Tokens struct {
 	RefreshToken string
 	SessionID    uuid.UUID
 	UserID       uuid.UUID
+	// DeviceToken is issued by a sign-in (not a refresh) when a Guard is in use: the client
+	// sends it back on its next sign-in to be recognised as a device the owner used before.
+	DeviceToken string
 }
 
 // Login checks an email and password and starts a session. Wrong passwords and unknown emails
-// both return ErrInvalidCredentials after the same amount of work.
+// both return ErrInvalidCredentials after the same amount of work. Before any password is
+// checked the Guard may refuse the attempt with a *RateLimitedError; a client whose device
+// token proves the owner signed in from it before is judged apart from everyone else, so
+// guessing by others never locks the owner out.
 func (s *Service) Login(ctx context.Context, email, password string, client Client) (Tokens, error) {
-	u, err := s.checkCredentials(ctx, normalizeEmail(email), password)
+	a := s.attempt(ctx, normalizeEmail(email), client)
+	if err := s.guard.Admit(ctx, a); err != nil {
+		return Tokens{}, err
+	}
+	u, err := s.checkCredentials(ctx, a.Email, password)
+	if errors.Is(err, ErrInvalidCredentials) {
+		s.guard.Failed(ctx, a)
+	}
 	if err != nil {
 		return Tokens{}, err
 	}
@@ -197,15 +225,48 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 	// The session is created only if the security stamp is still the one read with the hash
 	// just verified: a credential change that landed while this sign-in was hashing wins. A
 	// rehash leaves the stamp, so it never costs this sign-in its session.
-	err = s.store.CreateSession(ctx, sess, rt, u.SecurityStamp)
+	ended, err := s.store.CreateSessionBounded(ctx, sess, rt, u.SecurityStamp, s.maxSessions)
 	if errors.Is(err, ErrCredentialsChanged) || errors.Is(err, ErrUserNotFound) {
 		return Tokens{}, ErrInvalidCredentials
 	}
 	if err != nil {
 		return Tokens{}, fmt.Errorf("sign in: %w", err)
 	}
-	s.log.InfoContext(ctx, "signed in", "user_id", u.ID, "session_id", sess.ID)
-	return s.issue(u.ID, sess.ID, first, now)
+	if ended > 0 {
+		s.log.InfoContext(ctx, "least recently used sessions ended: too many sessions", "user_id", u.ID, "count", ended)
+	}
+	device, err := s.guard.Succeeded(ctx, a, u.ID)
+	if err != nil {
+		return Tokens{}, fmt.Errorf("sign in: device token: %w", err)
+	}
+	s.log.InfoContext(ctx, "signed in", "user_id", u.ID, "session_id", sess.ID, "trusted_device", a.Trusted)
+	t, err := s.issue(u.ID, sess.ID, first, now)
+	t.DeviceToken = device
+	return t, err
+}
+
+// attempt describes a sign-in for the Guard. A device token counts only for the account it
+// was issued to: the email is looked up (cheaply, no hashing) only when the token is
+// authentic, so a client without one is judged before the database is touched.
+func (s *Service) attempt(ctx context.Context, email string, client Client) Attempt {
+	a := Attempt{Email: email, IP: client.IP, DeviceToken: client.DeviceToken}
+	if a.DeviceToken == "" || !validEmail(email) {
+		return a
+	}
+	id, ok := s.guard.DeviceUser(ctx, a.DeviceToken)
+	if !ok {
+		return a
+	}
+	if u, err := s.store.FindUserByEmail(ctx, email); err == nil && u.ID == id {
+		a.Trusted, a.UserID = true, id
+	}
+	return a
+}
+
+// ClearSignInFailures forgets the failed sign-ins counted against email's account, for a
+// use case that proved the owner another way (a password reset).
+func (s *Service) ClearSignInFailures(ctx context.Context, email string) error {
+	return s.guard.ClearAccount(ctx, normalizeEmail(email))
 }
 
 // checkCredentials returns the user whose email and password these are. An address that is

@@ -26,6 +26,9 @@ func (s *Service) Refresh(ctx context.Context, presented string, client Client) 
 	if err != nil {
 		return Tokens{}, err
 	}
+	if err := s.guard.AllowRefresh(ctx, sess.ID); err != nil {
+		return Tokens{}, err
+	}
 	client = client.clean()
 	now := s.now()
 	if rt.RotatedAt == nil {

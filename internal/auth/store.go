@@ -57,6 +57,10 @@ type SessionStore interface {
 	// sign-in a session. It returns ErrCredentialsChanged if the stamp differs,
 	// ErrUserNotFound if the user is gone.
 	CreateSession(ctx context.Context, s *Session, first *RefreshToken, stamp string) error
+	// CreateSessionBounded is CreateSession that, in the same transaction, ends the user's
+	// least recently used sessions beyond the newest maxSessions (0: no bound) and returns
+	// how many it ended. Concurrent sign-ins of one user never leave more than maxSessions.
+	CreateSessionBounded(ctx context.Context, s *Session, first *RefreshToken, stamp string, maxSessions int) (int, error)
 	// FindSession returns ErrSessionNotFound if there is no such session; an expired session
 	// is still returned: the caller compares ExpiresAt.
 	FindSession(ctx context.Context, id uuid.UUID) (*Session, error)

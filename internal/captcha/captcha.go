@@ -89,6 +89,9 @@ type Subject struct {
 	// Account is the normalised email a sign-in names, "" for other actions. It may name no
 	// account at all: a signal source must answer the same for unknown emails.
 	Account string
+	// DeviceToken is the device token a sign-in carries (form field or cookie), "" if none:
+	// a device the account trusts is never challenged.
+	DeviceToken string
 }
 
 // Verifier checks one solution. It returns nil when solution proves action, ErrInvalid when

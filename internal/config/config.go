@@ -19,6 +19,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/mail"
 	"github.com/gatehouse/gatehouse/internal/password"
+	"github.com/gatehouse/gatehouse/internal/ratelimit"
 	"github.com/gatehouse/gatehouse/internal/secret"
 )
 
@@ -69,8 +70,20 @@ type Config struct {
 	CaptchaSecret  string
 	// CaptchaVerifyURL replaces the vendor's siteverify URL; "" is the vendor's own.
 	CaptchaVerifyURL string
-	// RedisURL is the Redis that instances share short-lived state through; "" none.
-	RedisURL string
+	// RedisURL is the Redis that instances share short-lived state through (rate limits, used
+	// CAPTCHA challenges); "" keeps rate limits in memory and used challenges in the database.
+	RedisURL    string
+	RedisPrefix string
+	// Rates are the rate limits; a zero Limit is off.
+	Rates Rates
+	// MaxSessionsPerUser bounds each user's sessions; 0 means no bound.
+	MaxSessionsPerUser int
+}
+
+// Rates are the rate limits, each set as RATE/PERIOD[,BURST] or off.
+type Rates struct {
+	SignInIP, SignInAccount, SignInAccountCeiling, SignInAccountIP, SignInGlobal, SignInDevice ratelimit.Limit
+	RegisterIP, RefreshSession, PasswordUser, DeleteUser                                       ratelimit.Limit
 }
 
 // DefaultDatabaseURL is GATEHOUSE_DATABASE_URL's default. Its directory, data/, is the only
@@ -139,8 +152,6 @@ var Settings = []setting{
 		func(c *Config, v string) error { return mailFrom(&c.MailFrom, v) }},
 	{"GATEHOUSE_DEV_MAILBOX", "dev-mailbox", "false", "development only: write mail as .eml files under the data directory instead of sending it",
 		func(c *Config, v string) error { return boolean(&c.DevMailbox, v) }},
-	{"GATEHOUSE_REDIS_URL", "redis-url", "", "redis://[user:password@]host:port/db shared by every instance (used CAPTCHA challenges); rediss:// for TLS",
-		func(c *Config, v string) error { return redisURL(&c.RedisURL, v) }},
 	{"GATEHOUSE_CAPTCHA", "captcha", "pow", "CAPTCHA on register and risky sign-ins: pow (self-hosted proof of work), turnstile, hcaptcha or off",
 		func(c *Config, v string) error { return oneOf(&c.Captcha, v, "pow", "turnstile", "hcaptcha", "off") }},
 	{"GATEHOUSE_CAPTCHA_REGISTER", "captcha-register", "auto", "auto (when the abuse limits say so) or always (every registration)",
@@ -162,6 +173,32 @@ var Settings = []setting{
 		func(c *Config, v string) error { return oneOf(&c.LogFormat, v, "text", "json") }},
 	{"GATEHOUSE_LOG_LEVEL", "log-level", "info", "debug, info, warn or error",
 		func(c *Config, v string) error { return oneOf(&c.LogLevel, v, "debug", "info", "warn", "error") }},
+	{"GATEHOUSE_REDIS_URL", "", "", "redis://[:password@]host:port/db (rediss:// for TLS) shared by every instance for rate limits and used CAPTCHA challenges; unset keeps limits in memory and used challenges in the database",
+		func(c *Config, v string) error { return redisURL(&c.RedisURL, v) }},
+	{"GATEHOUSE_REDIS_PREFIX", "redis-prefix", ratelimit.DefaultRedisPrefix, "prefix of Gatehouse's Redis keys, to share one Redis with others",
+		func(c *Config, v string) error { c.RedisPrefix = v; return nil }},
+	{"GATEHOUSE_RATE_SIGN_IN_IP", "rate-sign-in-ip", "20/m", "sign-in attempts per client IP (IPv6 by /64)",
+		func(c *Config, v string) error { return rate(&c.Rates.SignInIP, v) }},
+	{"GATEHOUSE_RATE_SIGN_IN_ACCOUNT", "rate-sign-in-account", "5/m,10", "failed sign-ins per account from clients without its device token: past it, the progressive delay",
+		func(c *Config, v string) error { return rate(&c.Rates.SignInAccount, v) }},
+	{"GATEHOUSE_RATE_SIGN_IN_ACCOUNT_CEILING", "rate-sign-in-account-ceiling", "100/24h", "consecutive failed sign-ins per account from clients without its device token: past it, refusal",
+		func(c *Config, v string) error { return rate(&c.Rates.SignInAccountCeiling, v) }},
+	{"GATEHOUSE_RATE_SIGN_IN_ACCOUNT_IP", "rate-sign-in-account-ip", "20/h,5", "failed sign-ins per account and client IP",
+		func(c *Config, v string) error { return rate(&c.Rates.SignInAccountIP, v) }},
+	{"GATEHOUSE_RATE_SIGN_IN_GLOBAL", "rate-sign-in-global", "600/m", "failed sign-ins across the service (breaker): past it, clients without a device token are delayed",
+		func(c *Config, v string) error { return rate(&c.Rates.SignInGlobal, v) }},
+	{"GATEHOUSE_RATE_SIGN_IN_DEVICE", "rate-sign-in-device", "10/h", "failed sign-ins per device token: past it, the token is locked out",
+		func(c *Config, v string) error { return rate(&c.Rates.SignInDevice, v) }},
+	{"GATEHOUSE_RATE_REGISTER_IP", "rate-register-ip", "10/h,5", "registrations per client IP",
+		func(c *Config, v string) error { return rate(&c.Rates.RegisterIP, v) }},
+	{"GATEHOUSE_RATE_REFRESH_SESSION", "rate-refresh-session", "60/m", "refreshes per session",
+		func(c *Config, v string) error { return rate(&c.Rates.RefreshSession, v) }},
+	{"GATEHOUSE_RATE_PASSWORD_USER", "rate-password-user", "20/h,5", "password changes per user (each checks the current password)",
+		func(c *Config, v string) error { return rate(&c.Rates.PasswordUser, v) }},
+	{"GATEHOUSE_RATE_DELETE_USER", "rate-delete-user", "20/h,5", "account deletions per user (each checks the password)",
+		func(c *Config, v string) error { return rate(&c.Rates.DeleteUser, v) }},
+	{"GATEHOUSE_MAX_SESSIONS_PER_USER", "max-sessions-per-user", "50", "sessions a user may have; a sign-in past it ends the least recently used; 0 no bound",
+		func(c *Config, v string) error { return integer(&c.MaxSessionsPerUser, v, 0, 100000) }},
 }
 
 // Scope is which settings a command reads: each scope includes the ones before it.
@@ -425,18 +462,6 @@ func secretFile(dst *string, v string) error {
 
 // redisURL accepts a redis:// or rediss:// URL. Its errors never repeat the value, which may
 // hold a password.
-func redisURL(dst *string, v string) error {
-	if v == "" {
-		return nil
-	}
-	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-		return errors.New("not a URL such as redis://localhost:6379/0 (the value is not shown: it may hold a password)")
-	}
-	*dst = v
-	return nil
-}
-
 func httpURL(dst *string, v string) error {
 	if v == "" {
 		return nil
@@ -541,6 +566,65 @@ func mailFrom(dst *string, v string) error {
 	}
 	if err := mail.CheckFrom(v); err != nil {
 		return err
+	}
+	*dst = v
+	return nil
+}
+
+// rate reads a limit written RATE/PERIOD[,BURST]: PERIOD is s, m, h or d (one of them) or a
+// duration such as 15m or 24h; BURST defaults to RATE. "off" turns the limit off.
+func rate(dst *ratelimit.Limit, v string) error {
+	if v == "off" {
+		*dst = ratelimit.Limit{}
+		return nil
+	}
+	bad := fmt.Errorf("%q is not a rate such as 10/m, 100/24h or 5/m,10 (RATE/PERIOD[,BURST]), or off", v)
+	spec, burst, hasBurst := strings.Cut(v, ",")
+	n, per, ok := strings.Cut(spec, "/")
+	if !ok {
+		return bad
+	}
+	var l ratelimit.Limit
+	var err error
+	if l.Rate, err = strconv.Atoi(strings.TrimSpace(n)); err != nil {
+		return bad
+	}
+	switch per = strings.TrimSpace(per); per {
+	case "s":
+		l.Period = time.Second
+	case "m":
+		l.Period = time.Minute
+	case "h":
+		l.Period = time.Hour
+	case "d":
+		l.Period = 24 * time.Hour
+	default:
+		if l.Period, err = time.ParseDuration(per); err != nil {
+			return bad
+		}
+	}
+	l.Burst = l.Rate
+	if hasBurst {
+		if l.Burst, err = strconv.Atoi(strings.TrimSpace(burst)); err != nil {
+			return bad
+		}
+	}
+	if err := l.Validate(); err != nil {
+		return fmt.Errorf("%q: rate, period and burst must be positive", v)
+	}
+	*dst = l
+	return nil
+}
+
+// redisURL checks a Redis URL's shape; its errors never repeat it, as it may hold a password.
+func redisURL(dst *string, v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme == "redis" || u.Scheme == "rediss") && u.Host == "" ||
+		u.Scheme == "unix" && u.Path == "" || u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix" {
+		return errors.New("not a URL such as redis://host:6379/0 (its value is not repeated: it may hold a password)")
 	}
 	*dst = v
 	return nil

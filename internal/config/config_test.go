@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/mail"
+	"github.com/gatehouse/gatehouse/internal/ratelimit"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -314,5 +315,42 @@ func TestLoad_Mail(t *testing.T) {
 	// The SMTP URL holds a password: it has no flag, which would show in process listings.
 	if _, err := Load(env(nil), []string{"-smtp-url", "smtp://x"}, io.Discard); err == nil {
 		t.Error("-smtp-url: got nil error, want an unknown flag")
+	}
+}
+
+func TestParse_Rates(t *testing.T) {
+	for _, tc := range []struct {
+		v    string
+		want ratelimit.Limit
+		ok   bool
+	}{
+		{"10/m", ratelimit.Limit{Rate: 10, Period: time.Minute, Burst: 10}, true},
+		{"10/m,20", ratelimit.Limit{Rate: 10, Period: time.Minute, Burst: 20}, true},
+		{"100/24h", ratelimit.Limit{Rate: 100, Period: 24 * time.Hour, Burst: 100}, true},
+		{"5/15m,3", ratelimit.Limit{Rate: 5, Period: 15 * time.Minute, Burst: 3}, true},
+		{"1/d", ratelimit.Limit{Rate: 1, Period: 24 * time.Hour, Burst: 1}, true},
+		{"off", ratelimit.Limit{}, true},
+		{"10", ratelimit.Limit{}, false},
+		{"0/m", ratelimit.Limit{}, false},
+		{"10/m,0", ratelimit.Limit{}, false},
+		{"ten/m", ratelimit.Limit{}, false},
+		{"10/fortnight", ratelimit.Limit{}, false},
+	} {
+		env := map[string]string{"GATEHOUSE_RATE_SIGN_IN_IP": tc.v}
+		c, err := Load(func(k string) string { return env[k] }, nil, io.Discard)
+		if tc.ok != (err == nil) || tc.ok && c.Rates.SignInIP != tc.want {
+			t.Errorf("GATEHOUSE_RATE_SIGN_IN_IP=%s: got %v, %v; want %v, ok=%v", tc.v, c.Rates.SignInIP, err, tc.want, tc.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "GATEHOUSE_RATE_SIGN_IN_IP") {
+			t.Errorf("error %q does not name the setting", err)
+		}
+	}
+	c, err := Load(func(string) string { return "" }, nil, io.Discard)
+	if err != nil || c.MaxSessionsPerUser != 50 || c.Rates.SignInAccountCeiling.Burst != 100 || c.RedisURL != "" {
+		t.Errorf("defaults: got %+v, %v", c, err)
+	}
+	env := map[string]string{"GATEHOUSE_REDIS_URL": "http://user:hunter2@host"}
+	if _, err := Load(func(k string) string { return env[k] }, nil, io.Discard); err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("GATEHOUSE_REDIS_URL=http://…: got %v, want an error that does not repeat the URL", err)
 	}
 }

@@ -37,6 +37,7 @@ type tokenForm struct {
 	Username     string `json:"username,omitempty" doc:"The email; password grant."`
 	Password     string `json:"password,omitempty" format:"password" doc:"Password grant."`
 	RefreshToken string `json:"refresh_token,omitempty" doc:"refresh_token grant."`
+	DeviceToken  string `json:"device_token,omitempty" doc:"Password grant: the device_token an earlier sign-in of this account returned. It marks the client as a device the owner used before, which other people's wrong guesses never slow down."`
 	Scope        string `json:"scope,omitempty" doc:"Accepted and ignored."`
 }
 
@@ -46,12 +47,14 @@ type tokenResponse struct {
 	TokenType    string `json:"token_type" example:"bearer"`
 	ExpiresIn    int    `json:"expires_in" doc:"Seconds until the access token expires." example:"900"`
 	RefreshToken string `json:"refresh_token,omitempty" doc:"Absent from the cookie endpoints, which set it as an HttpOnly cookie."`
+	DeviceToken  string `json:"device_token,omitempty" doc:"Password grant only: keep it and send it back as device_token at the next sign-in of this account. Absent from the cookie endpoints, which set it as an HttpOnly cookie."`
 }
 
 func newTokenResponse(t auth.Tokens, withRefresh bool) tokenResponse {
 	out := tokenResponse{AccessToken: t.AccessToken, TokenType: "bearer", ExpiresIn: int(t.ExpiresIn.Seconds())}
 	if withRefresh {
 		out.RefreshToken = t.RefreshToken
+		out.DeviceToken = t.DeviceToken
 	}
 	return out
 }
@@ -90,7 +93,7 @@ func (s *server) grant(r *http.Request) (auth.Tokens, error) {
 		if err != nil {
 			return auth.Tokens{}, err
 		}
-		return s.svc.Login(r.Context(), f[0], f[1], s.client(r))
+		return s.svc.Login(r.Context(), f[0], f[1], s.signInClient(r, r.PostForm.Get("device_token")))
 	case "refresh_token":
 		f, err := formFields(r, "refresh_token")
 		if err != nil {
@@ -112,7 +115,7 @@ func asOAuth(err error) error {
 		code = "invalid_grant"
 	case errors.Is(err, errUnsupportedGrant):
 		code = "unsupported_grant_type"
-	case errors.Is(err, auth.ErrBusy):
+	case errors.Is(err, auth.ErrBusy), errors.Is(err, auth.ErrRateLimited):
 		// RFC 6749 names this code for the authorization endpoint; it says the same here.
 		code = "temporarily_unavailable"
 	}

@@ -124,6 +124,10 @@ func (s *server) checkCaptcha(r *http.Request, action captcha.Action) error {
 		solution = r.PostForm.Get(captchaField)
 		if action == captcha.ActionSignIn {
 			subject.Account = auth.NormalizeEmail(r.PostForm.Get("username"))
+			subject.DeviceToken = r.PostForm.Get("device_token")
+			if subject.DeviceToken == "" {
+				subject.DeviceToken = s.deviceCookie(r)
+			}
 		}
 	}
 	return g.Check(r.Context(), subject, solution)

@@ -19,6 +19,48 @@ const (
 	plainCookieName  = "gatehouse_refresh"
 )
 
+// The device cookie carries the device token of the last account signed in from this
+// browser (see internal/guard): HttpOnly, so no script can read it, and scoped to the
+// sign-in path like the refresh cookie.
+const (
+	secureDeviceCookieName = "__Secure-gatehouse_device"
+	plainDeviceCookieName  = "gatehouse_device"
+)
+
+func (s *server) deviceCookieName() string {
+	if s.opts.SecureCookies {
+		return secureDeviceCookieName
+	}
+	return plainDeviceCookieName
+}
+
+func (s *server) setDeviceCookie(w http.ResponseWriter, value string) {
+	if value == "" {
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: s.deviceCookieName(), Value: value, Path: cookiePath,
+		MaxAge: int(s.opts.DeviceTTL.Seconds()), HttpOnly: true, Secure: s.opts.SecureCookies,
+		SameSite: http.SameSiteStrictMode,
+	})
+}
+
+// deviceCookie returns the device cookie's value, or "" when there is none or several (a
+// planted one): the client is then judged as unknown, never as someone else's device.
+func (s *server) deviceCookie(r *http.Request) string {
+	var value string
+	n := 0
+	for _, c := range r.Cookies() {
+		if c.Name == s.deviceCookieName() {
+			value, n = c.Value, n+1
+		}
+	}
+	if n != 1 {
+		return ""
+	}
+	return value
+}
+
 func (s *server) cookieName() string {
 	if s.opts.SecureCookies {
 		return secureCookieName
@@ -86,7 +128,9 @@ func (s *server) refreshCookie(r *http.Request) (string, error) {
 var opSessionCreate = operation{
 	id: "createSession", tag: "browser session", summary: "Sign in (browser)",
 	desc: "Like the password grant of /api/auth/token, but the refresh token is set as an HttpOnly, Secure, " +
-		"SameSite=Strict cookie scoped to /api/auth/session and only the access token is returned.",
+		"SameSite=Strict cookie scoped to /api/auth/session and only the access token is returned. A successful " +
+		"sign-in also sets the device cookie (__Secure-gatehouse_device, same attributes), which marks this browser " +
+		"as a device the owner used before: other people's wrong guesses never slow its sign-ins down.",
 	form: struct {
 		Username string `json:"username" doc:"The email."`
 		Password string `json:"password" format:"password"`
@@ -107,11 +151,12 @@ func (s *server) handleSessionCreate(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	t, err := s.svc.Login(r.Context(), f[0], f[1], s.client(r))
+	t, err := s.svc.Login(r.Context(), f[0], f[1], s.signInClient(r, s.deviceCookie(r)))
 	if err != nil {
 		return err
 	}
 	s.setRefreshCookie(w, t.RefreshToken)
+	s.setDeviceCookie(w, t.DeviceToken)
 	return encode(w, http.StatusOK, newTokenResponse(t, false))
 }
 

@@ -50,6 +50,8 @@ var statusOf = map[string]int{
 	auth.ErrCredentialsChanged.Code: http.StatusConflict,
 	// Every hashing slot stayed taken: overload, which passes. writeError adds Retry-After.
 	auth.ErrBusy.Code: http.StatusServiceUnavailable,
+	// Over a rate limit: writeError adds Retry-After, chain the RateLimit headers.
+	auth.CodeRateLimited: http.StatusTooManyRequests,
 
 	// 403, not 401 (no credential is wrong), 422 (the article's front end reads 422 as a list
 	// of fields) or 429 (the limiter's, with Retry-After): the request is understood and refused
@@ -138,9 +140,12 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	case status == http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", "Bearer")
 	case ae != nil && ae.RetryAfter > 0:
-		// The service knows how long the wait is (the hashing queue's work ahead): whole
-		// seconds, rounded up, as Retry-After takes them.
-		w.Header().Set("Retry-After", strconv.Itoa(int((ae.RetryAfter+time.Second-1)/time.Second)))
+		// The service knows how long the wait is (the hashing queue's work ahead, a limit's
+		// refill): whole seconds, rounded up, as Retry-After takes them. A limit checked at
+		// the edge may have set it already, the longest of its limits: that one stands.
+		if w.Header().Get("Retry-After") == "" {
+			w.Header().Set("Retry-After", strconv.Itoa(int((ae.RetryAfter+time.Second-1)/time.Second)))
+		}
 	case status == http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "1")
 	}

@@ -18,9 +18,11 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/captcha"
+	"github.com/gatehouse/gatehouse/internal/guard"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/password"
+	"github.com/gatehouse/gatehouse/internal/ratelimit"
 	"github.com/gatehouse/gatehouse/internal/store"
 	"github.com/gatehouse/gatehouse/internal/token"
 	"github.com/gatehouse/gatehouse/web"
@@ -70,6 +72,17 @@ type apiOptions struct {
 	trusted []netip.Prefix
 	// captcha is the CAPTCHA gate; nil is off.
 	captcha *captcha.Gate
+	// limits turns the rate limits on (memory backend unless limiter is set); nil leaves them off.
+	limits  *testLimits
+	limiter ratelimit.Limiter
+	// maxSessions is the per-user session bound; 0 none.
+	maxSessions int
+}
+
+// testLimits are every limit a test server enforces.
+type testLimits struct {
+	guard guard.Limits
+	route httpapi.RouteLimits
 }
 
 func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
@@ -87,10 +100,21 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 			t.Fatal(err)
 		}
 	}
+	var g auth.Guard
+	var lim ratelimit.Limiter
+	var routeLimits httpapi.RouteLimits
+	if opt.limits != nil {
+		lim = opt.limiter
+		if lim == nil {
+			lim = ratelimit.NewMemory(ratelimit.MemoryOptions{})
+		}
+		g = guard.New(guard.Options{Limiter: lim, Limits: opt.limits.guard, Key: []byte("test device-token key, 32 bytes!"), Logger: log})
+		routeLimits = opt.limits.route
+	}
 	svc, err := auth.NewService(auth.Options{
 		Store: st, Hasher: hasher, Logger: log, MaxConcurrentHashes: opt.maxHashes, HashWait: opt.hashWait,
 		Tokens:     token.NewIssuer(keys, "http://gatehouse.test", "gatehouse", 15*time.Minute),
-		RefreshTTL: 720 * time.Hour, ReuseGrace: opt.grace,
+		RefreshTTL: 720 * time.Hour, ReuseGrace: opt.grace, Guard: g, MaxSessionsPerUser: opt.maxSessions,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -103,6 +127,7 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 		Logger: log, SecureCookies: true, RefreshTTL: 720 * time.Hour, Web: dist, Version: "test",
 		AllowedOrigins: opt.origins, AppRoutes: web.Routes(), HSTSMaxAge: opt.hsts, TrustedProxies: opt.trusted,
 		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}), Captcha: opt.captcha,
+		Limiter: lim, Limits: routeLimits, DeviceTTL: guard.DefaultDeviceTTL,
 	})
 	srv := httptest.NewUnstartedServer(h)
 	client := http.DefaultClient

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gatehouse/gatehouse/internal/ratelimit"
 	"github.com/gatehouse/gatehouse/internal/token"
 )
 
@@ -25,6 +26,8 @@ func (s *server) handleJWKS(w http.ResponseWriter, r *http.Request) error {
 type healthResponse struct {
 	Status  string `json:"status" example:"ok"`
 	Version string `json:"version,omitempty"`
+	// RateLimit names the rate limiter's backend deciding now, on /readyz only.
+	RateLimit string `json:"rate_limit,omitempty" enum:"memory,redis" doc:"Readiness only: the rate limiter's backend deciding now. redis, or memory when no Redis is configured or while it is down (the instance then enforces its limits alone)."`
 }
 
 var opHealthz = operation{
@@ -53,7 +56,15 @@ func (s *server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 		s.log.WarnContext(ctx, "not ready", "error", err)
 		return &httpError{status: http.StatusServiceUnavailable, code: "not_ready", detail: "Database is unreachable"}
 	}
-	return encode(w, http.StatusOK, healthResponse{Status: "ready", Version: s.opts.Version})
+	out := healthResponse{Status: "ready", Version: s.opts.Version}
+	if s.opts.Limiter != nil {
+		// A peek first, so an outage nothing else has met yet is noticed here, and the
+		// backend named is the one deciding now. It never fails the check: Redis down only
+		// means each instance limits alone.
+		_, _ = s.opts.Limiter.Allow(ctx, "readyz:probe:all", ratelimit.PerSecond(1), 0)
+		out.RateLimit = s.opts.Limiter.Backend()
+	}
+	return encode(w, http.StatusOK, out)
 }
 
 var opOpenAPI = operation{

@@ -135,7 +135,9 @@ func (g *schemaGen) policy(op object, p policy, add func(status int, desc string
 	}
 	if p.rateLimit != "" {
 		op["x-rate-limit"] = p.rateLimit
-		add(http.StatusTooManyRequests, "Too many requests; Retry-After says when to try again", errorBody{})
+		add(http.StatusTooManyRequests, "Too many attempts (code rate_limited, detail \"Too many attempts. Try again in N seconds.\"); "+
+			"Retry-After gives N. Limits per client or per user also send the RateLimit-Policy and RateLimit headers "+
+			"(IETF httpapi draft) on every answer; limits on failed sign-ins per account never do, so they reveal nothing.", errorBody{})
 	}
 	if p.captcha != "" {
 		op["x-captcha"] = p.captcha

@@ -22,15 +22,16 @@ const defaultMaxBody = 64 << 10
 func (s *server) chain(rt route) handlerFunc {
 	p := rt.policy
 	// A policy nothing enforces would be a lie in the document and a hole in the server:
-	// refuse to start until the issue that adds the limiter wires it here.
-	if p.rateLimit != "" {
-		panic(fmt.Sprintf("httpapi: %s %s asks for rate limit %q, which this server does not enforce yet",
+	// refuse to start for a limit or a CAPTCHA action nothing knows.
+	if p.rateLimit != "" && !knownLimit(p.rateLimit) {
+		panic(fmt.Sprintf("httpapi: %s %s asks for rate limit %q, which this server does not enforce",
 			rt.method, rt.path, p.rateLimit))
 	}
 	action, ok := captcha.ParseAction(p.captcha)
 	if p.captcha != "" && !ok {
 		panic(fmt.Sprintf("httpapi: %s %s asks for CAPTCHA action %q, which does not exist", rt.method, rt.path, p.captcha))
 	}
+	el, atEdge := s.edgeLimit(p.rateLimit)
 	limit := p.bodyLimit()
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if r.ContentLength > limit {
@@ -44,6 +45,19 @@ func (s *server) chain(rt route) handlerFunc {
 				return err
 			}
 		}
+		if atEdge && !el.byUser {
+			limited, err := s.passwordGrant(r, p)
+			if err != nil {
+				return err
+			}
+			if limited {
+				if err := s.limit(w, r, el, ""); err != nil {
+					return err
+				}
+			}
+		}
+		// After the per-client limit, so a flood of bad solutions is refused at the limit
+		// first; before the handler, so none of them costs a password hash.
 		if p.captcha != "" {
 			if err := s.checkCaptcha(r, action); err != nil {
 				return err
@@ -56,9 +70,28 @@ func (s *server) chain(rt route) handlerFunc {
 			}
 			infoFrom(r.Context()).userID = pr.UserID
 			r = r.WithContext(context.WithValue(r.Context(), principalKey, pr))
+			if atEdge && el.byUser {
+				if err := s.limit(w, r, el, pr.UserID.String()); err != nil {
+					return err
+				}
+			}
 		}
 		return rt.handle(w, r)
 	}
+}
+
+// passwordGrant reports whether a request counts against its route's per-client limit: every
+// request, unless the policy limits the password grant only (the token endpoint, whose
+// refresh grant is limited per session instead). It reads the form for that, and returns the
+// error the handler would have for a form it cannot read.
+func (s *server) passwordGrant(r *http.Request, p policy) (bool, error) {
+	if !p.passwordGrantOnly {
+		return true, nil
+	}
+	if err := parseForm(r); err != nil {
+		return false, err
+	}
+	return r.PostForm.Get("grant_type") != "refresh_token", nil
 }
 
 // authenticate checks the request's bearer access token.

@@ -4,8 +4,14 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/guard"
+	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/ratelimit"
 
 	"github.com/gatehouse/gatehouse/internal/store/storetest"
 )
@@ -116,4 +122,64 @@ func chunked(t *testing.T, a *api, method, path, body string, headers ...string)
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return reply{status: resp.StatusCode, header: resp.Header, body: b, resp: resp}
+}
+
+// Every route the document marks with x-rate-limit answers 429 rate_limited once that limit
+// is spent, and no other route ever does: the document's limits are the mux's.
+func TestPolicy_RateLimitsAgreeWithDocument(t *testing.T) {
+	one := ratelimit.Limit{Rate: 1, Period: time.Hour, Burst: 1}
+	limits := testLimits{
+		guard: guard.Limits{Refresh: one},
+		route: httpapi.RouteLimits{SignInIP: one, RegisterIP: one, PasswordUser: one, DeleteUser: one},
+	}
+	a := newAPI(t, storetest.OpenSQLite(t), apiOptions{limits: &limits})
+	var doc struct {
+		Paths map[string]map[string]struct {
+			RateLimit string                    `json:"x-rate-limit"`
+			Responses map[string]map[string]any `json:"responses"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(a.req("GET", "/openapi.json", nil).body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	// The routes' own requests: each spends the limit once, the second is refused.
+	u := a.register("ada@example.com") // spends register-ip and signin-ip for this client
+	limited := 0
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			name := strings.ToUpper(method) + " " + path
+			if op.RateLimit == "" {
+				continue
+			}
+			limited++
+			if _, ok := op.Responses["429"]; !ok {
+				t.Errorf("%s: x-rate-limit %q without a 429 response", name, op.RateLimit)
+			}
+		}
+	}
+	if limited != 6 {
+		t.Errorf("got %d routes with x-rate-limit, want 6", limited)
+	}
+	// register-ip and signin-ip were spent by register above.
+	req := func(method, path string, body any, headers ...string) reply {
+		return a.req(method, path, body, append([]string{"Origin", a.url}, headers...)...)
+	}
+	want429(t, req("POST", "/api/auth/register", map[string]string{"email": "b@example.com", "first_name": "B", "last_name": "B", "password": "password123"}))
+	want429(t, req("POST", "/api/auth/token", url.Values{"username": {u.email}, "password": {u.password}}))
+	want429(t, req("POST", "/api/auth/session", url.Values{"username": {u.email}, "password": {u.password}}))
+	// The refresh grant is not a sign-in: it spends refresh-session, per session, instead.
+	r := req("POST", "/api/auth/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {u.refresh}})
+	wantStatus(t, r, http.StatusOK)
+	want429(t, req("POST", "/api/auth/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {r.json()["refresh_token"].(string)}}))
+	for _, rt := range []struct{ method, path string }{{"POST", "/api/users/me/password"}, {"DELETE", "/api/users/me"}} {
+		body := map[string]string{"current_password": "wrong password", "new_password": "new password 123", "password": "wrong password"}
+		wantStatus(t, req(rt.method, rt.path, body, bearer(u.access)...), http.StatusBadRequest)
+		want429(t, req(rt.method, rt.path, body, bearer(u.access)...))
+	}
+	// Unlimited routes never answer 429, however often they are called.
+	for range 3 {
+		if r := req("GET", "/api/users/me", nil, bearer(u.access)...); r.status != http.StatusOK || r.header.Get("RateLimit") != "" {
+			t.Fatalf("GET /api/users/me: got %d %v, want 200 without RateLimit headers", r.status, r.header)
+		}
+	}
 }

@@ -29,6 +29,8 @@ type policy struct {
 	cookie bool
 	// rateLimit names the rate-limit class the route counts against; "" means none.
 	rateLimit string
+	// passwordGrantOnly applies rateLimit to the token endpoint's password grant only.
+	passwordGrantOnly bool
 	// captcha names the CAPTCHA action the route requires a solved challenge for; "" none.
 	captcha string
 	// maxBody bounds the request body in bytes; 0 means defaultMaxBody.
@@ -48,28 +50,23 @@ var (
 	public     = policy{}
 	bearer     = policy{bearer: true}
 	withCookie = policy{cookie: true}
-	// The sign-in and registration routes ask for a solved challenge when the CAPTCHA gate
-	// says so (see checkCaptcha).
-	registerCaptcha = policy{captcha: string(captcha.ActionRegister)}
-	signInCaptcha   = policy{captcha: string(captcha.ActionSignIn)}
-	sessionCaptcha  = policy{cookie: true, captcha: string(captcha.ActionSignIn)}
 )
 
 // routes lists every endpoint of the API.
 func (s *server) routes() []route {
 	return []route{
-		{http.MethodPost, "/api/auth/register", registerCaptcha, opRegister, s.handleRegister},
-		{http.MethodPost, "/api/auth/token", signInCaptcha, opToken, s.handleToken},
+		{http.MethodPost, "/api/auth/register", policy{rateLimit: limitRegisterIP, captcha: string(captcha.ActionRegister)}, opRegister, s.handleRegister},
+		{http.MethodPost, "/api/auth/token", policy{rateLimit: limitSignInIP, passwordGrantOnly: true, captcha: string(captcha.ActionSignIn)}, opToken, s.handleToken},
 		{http.MethodGet, "/api/auth/captcha", public, opCaptcha, s.handleCaptcha},
 		{http.MethodPost, "/api/auth/revoke", public, opRevoke, s.handleRevoke},
-		{http.MethodPost, "/api/auth/session", sessionCaptcha, opSessionCreate, s.handleSessionCreate},
-		{http.MethodPost, "/api/auth/session/refresh", withCookie, opSessionRefresh, s.handleSessionRefresh},
+		{http.MethodPost, "/api/auth/session", policy{cookie: true, rateLimit: limitSignInIP, captcha: string(captcha.ActionSignIn)}, opSessionCreate, s.handleSessionCreate},
+		{http.MethodPost, "/api/auth/session/refresh", policy{cookie: true, rateLimit: limitRefresh}, opSessionRefresh, s.handleSessionRefresh},
 		{http.MethodDelete, "/api/auth/session", withCookie, opSessionDelete, s.handleSessionDelete},
 
 		{http.MethodGet, "/api/users/me", bearer, opMe, s.handleMe},
 		{http.MethodPut, "/api/users/me", bearer, opUpdateMe, s.handleUpdateMe},
-		{http.MethodDelete, "/api/users/me", bearer, opDeleteMe, s.handleDeleteMe},
-		{http.MethodPost, "/api/users/me/password", bearer, opChangePassword, s.handleChangePassword},
+		{http.MethodDelete, "/api/users/me", policy{bearer: true, rateLimit: limitDeleteUser}, opDeleteMe, s.handleDeleteMe},
+		{http.MethodPost, "/api/users/me/password", policy{bearer: true, rateLimit: limitPasswordUser}, opChangePassword, s.handleChangePassword},
 		{http.MethodGet, "/api/users/me/sessions", bearer, opListSessions, s.handleListSessions},
 		{http.MethodDelete, "/api/users/me/sessions", bearer, opRevokeOtherSessions, s.handleRevokeOtherSessions},
 		{http.MethodDelete, "/api/users/me/sessions/{id}", bearer, opRevokeSession, s.handleRevokeSession},

@@ -15,6 +15,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/captcha"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
+	"github.com/gatehouse/gatehouse/internal/ratelimit"
 	"github.com/gatehouse/gatehouse/internal/token"
 )
 
@@ -47,6 +48,13 @@ type Options struct {
 	Captcha *captcha.Gate
 	// Version is reported by /healthz.
 	Version string
+	// Limiter counts the edge's rate limits (Limits) and names its backend in /readyz; nil
+	// enforces none of them.
+	Limiter ratelimit.Limiter
+	// Limits are the limits the route table names that the edge enforces.
+	Limits RouteLimits
+	// DeviceTTL is the device cookie's lifetime (the Guard's DeviceTTL).
+	DeviceTTL time.Duration
 }
 
 type server struct {
@@ -116,4 +124,11 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request, h handlerFunc) {
 
 func (s *server) client(r *http.Request) auth.Client {
 	return auth.Client{IP: clientIP(r, s.opts.TrustedProxies), UserAgent: r.UserAgent()}
+}
+
+// signInClient is client with the device token the client sent back.
+func (s *server) signInClient(r *http.Request, deviceToken string) auth.Client {
+	c := s.client(r)
+	c.DeviceToken = deviceToken
+	return c
 }

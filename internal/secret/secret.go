@@ -6,6 +6,7 @@ package secret
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -48,8 +49,10 @@ func (e *UnknownKeyError) Error() string {
 
 // key is one secret key and its id.
 type key struct {
-	id   [idSize]byte
-	aead interface {
+	id [idSize]byte
+	// subkeys is the root of keys derived for other uses (Derive); never the key itself.
+	subkeys []byte
+	aead    interface {
 		Seal(dst, nonce, plaintext, additionalData []byte) []byte
 		Open(dst, nonce, ciphertext, additionalData []byte) ([]byte, error)
 	}
@@ -63,7 +66,9 @@ func newKey(raw []byte) (key, error) {
 	if err != nil {
 		return key{}, err
 	}
-	k := key{aead: aead}
+	m := hmac.New(sha256.New, raw)
+	m.Write([]byte("gatehouse subkeys\x00"))
+	k := key{aead: aead, subkeys: m.Sum(nil)}
 	copy(k.id[:], keyID(raw))
 	return k, nil
 }
@@ -100,6 +105,16 @@ func NewKeyring(current []byte, previous ...[]byte) (*Keyring, error) {
 		}
 	}
 	return r, nil
+}
+
+// Derive returns a 32-byte key for purpose, derived from the current key (HMAC-SHA-256), so a
+// use that needs a key of its own (signing device tokens) gets one that is the same on every
+// instance sharing GATEHOUSE_SECRET_KEY, without storing it. Keys for distinct purposes are
+// independent, and none reveals the secret key. Rotating the secret key changes every one.
+func (r *Keyring) Derive(purpose string) []byte {
+	m := hmac.New(sha256.New, r.current.subkeys)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
 }
 
 // KeyID returns the current key's id, in hex: safe to log, it reveals nothing of the key.

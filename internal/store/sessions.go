@@ -23,14 +23,31 @@ const sessionColumns = `id, user_id, user_agent, ip, created_at, last_used_at, e
 // It returns auth.ErrCredentialsChanged if the stamp differs, and auth.ErrUserNotFound if
 // sess.UserID names no user (the user was deleted meanwhile).
 func (s *Store) CreateSession(ctx context.Context, sess *auth.Session, first *auth.RefreshToken, stamp string) error {
+	_, err := s.CreateSessionBounded(ctx, sess, first, stamp, 0)
+	return err
+}
+
+// CreateSessionBounded is CreateSession that, when maxSessions > 0, also ends in the same
+// transaction the user's least recently used sessions beyond the newest maxSessions, and
+// returns how many it ended. On PostgreSQL the bounded form locks the user's row against
+// other sign-ins of the same user (FOR NO KEY UPDATE, which still lets sessions reference the
+// row), so two concurrent sign-ins at the bound cannot both count the other's session out
+// and leave maxSessions+1; SQLite runs write transactions one at a time.
+func (s *Store) CreateSessionBounded(ctx context.Context, sess *auth.Session, first *auth.RefreshToken, stamp string, maxSessions int) (int, error) {
 	if first.SessionID != sess.ID {
-		return fmt.Errorf("create session: refresh token is for session %s, not %s", first.SessionID, sess.ID)
+		return 0, fmt.Errorf("create session: refresh token is for session %s, not %s", first.SessionID, sess.ID)
 	}
+	lock := s.lockShare()
+	if maxSessions > 0 && s.dialect == DialectPostgres {
+		lock = " FOR NO KEY UPDATE"
+	}
+	var ended int
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		ended = 0
 		res, err := tx.ExecContext(ctx, `
 			INSERT INTO sessions (`+sessionColumns+`)
 			SELECT $1, $2, $3, $4, $5, $6, $7
-			WHERE EXISTS (SELECT 1 FROM users WHERE id = $2 AND security_stamp = $8`+s.lockShare()+`)`,
+			WHERE EXISTS (SELECT 1 FROM users WHERE id = $2 AND security_stamp = $8`+lock+`)`,
 			sess.ID, sess.UserID, sess.UserAgent, sess.IP,
 			timeValue{sess.CreatedAt}, timeValue{sess.LastUsedAt}, timeValue{sess.ExpiresAt},
 			stamp)
@@ -40,12 +57,29 @@ func (s *Store) CreateSession(ctx context.Context, sess *auth.Session, first *au
 		if err := expectOne(res, err, errNoRow); err != nil {
 			return err
 		}
-		return insertRefreshToken(ctx, tx, first)
+		if err := insertRefreshToken(ctx, tx, first); err != nil {
+			return err
+		}
+		if maxSessions <= 0 {
+			return nil
+		}
+		// The order is ListSessions': the newest use is kept, and the session just made
+		// (used now) is always among the kept. Refresh tokens go by ON DELETE CASCADE.
+		res, err = tx.ExecContext(ctx, `
+			DELETE FROM sessions WHERE user_id = $1 AND id NOT IN (
+				SELECT id FROM sessions WHERE user_id = $1
+				ORDER BY last_used_at DESC, created_at DESC, id LIMIT $2)`,
+			sess.UserID, maxSessions)
+		if err != nil {
+			return err
+		}
+		ended, err = rowsAffected(res)
+		return err
 	})
 	if err == errNoRow {
 		err = s.credentialsError(ctx, sess.UserID)
 	}
-	return wrap("create session", err)
+	return ended, wrap("create session", err)
 }
 
 // FindSession returns auth.ErrSessionNotFound if there is no such session. An expired session

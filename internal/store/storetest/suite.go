@@ -32,6 +32,8 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"SecurityStamp", testSecurityStamp},
 		{"DeleteUser", testDeleteUser},
 		{"CreateSession", testCreateSession},
+		{"CreateSessionBounded", testCreateSessionBounded},
+		{"ConcurrentBoundedSignIns", testConcurrentBoundedSignIns},
 		{"FindSession", testFindSession},
 		{"FindSessionUser", testFindSessionUser},
 		{"ListSessions", testListSessions},

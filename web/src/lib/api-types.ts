@@ -95,7 +95,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in (browser)
-         * @description Like the password grant of /api/auth/token, but the refresh token is set as an HttpOnly, Secure, SameSite=Strict cookie scoped to /api/auth/session and only the access token is returned.
+         * @description Like the password grant of /api/auth/token, but the refresh token is set as an HttpOnly, Secure, SameSite=Strict cookie scoped to /api/auth/session and only the access token is returned. A successful sign-in also sets the device cookie (__Secure-gatehouse_device, same attributes), which marks this browser as a device the owner used before: other people's wrong guesses never slow its sign-ins down.
          */
         post: operations["createSession"];
         /**
@@ -378,6 +378,11 @@ export interface components {
             error_description?: string;
         };
         HealthResponse: {
+            /**
+             * @description Readiness only: the rate limiter's backend deciding now. redis, or memory when no Redis is configured or while it is down (the instance then enforces its limits alone).
+             * @enum {string}
+             */
+            rate_limit?: "memory" | "redis";
             /** @example ok */
             status: string;
             version?: string;
@@ -448,6 +453,8 @@ export interface components {
             user_agent: string;
         };
         TokenForm: {
+            /** @description Password grant: the device_token an earlier sign-in of this account returned. It marks the client as a device the owner used before, which other people's wrong guesses never slow down. */
+            device_token?: string;
             /**
              * @description Defaults to password.
              * @enum {string}
@@ -467,6 +474,8 @@ export interface components {
         };
         TokenResponse: {
             access_token: string;
+            /** @description Password grant only: keep it and send it back as device_token at the next sign-in of this account. Absent from the cookie endpoints, which set it as an HttpOnly cookie. */
+            device_token?: string;
             /** @description Seconds until the access token expires. */
             expires_in: number;
             /** @description Absent from the cookie endpoints, which set it as an HttpOnly cookie. */
@@ -646,6 +655,15 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationBody"];
                 };
             };
+            /** @description Too many attempts (code rate_limited, detail "Too many attempts. Try again in N seconds."); Retry-After gives N. Limits per client or per user also send the RateLimit-Policy and RateLimit headers (IETF httpapi draft) on every answer; limits on failed sign-ins per account never do, so they reveal nothing. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The CAPTCHA could not be checked (code captcha_unavailable), or every password-hashing slot is taken (code busy); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -765,6 +783,15 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationBody"];
                 };
             };
+            /** @description Too many attempts (code rate_limited, detail "Too many attempts. Try again in N seconds."); Retry-After gives N. Limits per client or per user also send the RateLimit-Policy and RateLimit headers (IETF httpapi draft) on every answer; limits on failed sign-ins per account never do, so they reveal nothing. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The CAPTCHA could not be checked (code captcha_unavailable), or every password-hashing slot is taken (code busy); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -857,6 +884,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many attempts (code rate_limited, detail "Too many attempts. Try again in N seconds."); Retry-After gives N. Limits per client or per user also send the RateLimit-Policy and RateLimit headers (IETF httpapi draft) on every answer; limits on failed sign-ins per account never do, so they reveal nothing. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     token: {
@@ -927,6 +963,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+            /** @description Too many attempts (code rate_limited, detail "Too many attempts. Try again in N seconds."); Retry-After gives N. Limits per client or per user also send the RateLimit-Policy and RateLimit headers (IETF httpapi draft) on every answer; limits on failed sign-ins per account never do, so they reveal nothing. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The CAPTCHA could not be checked (code captcha_unavailable), or every password-hashing slot is taken (code busy); retry after Retry-After seconds */
@@ -1310,6 +1355,15 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationBody"];
                 };
             };
+            /** @description Too many attempts (code rate_limited, detail "Too many attempts. Try again in N seconds."); Retry-After gives N. Limits per client or per user also send the RateLimit-Policy and RateLimit headers (IETF httpapi draft) on every answer; limits on failed sign-ins per account never do, so they reveal nothing. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Every password-hashing slot is taken (code busy); retry after Retry-After seconds */
             503: {
                 headers: {
@@ -1384,6 +1438,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+            /** @description Too many attempts (code rate_limited, detail "Too many attempts. Try again in N seconds."); Retry-After gives N. Limits per client or per user also send the RateLimit-Policy and RateLimit headers (IETF httpapi draft) on every answer; limits on failed sign-ins per account never do, so they reveal nothing. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Every password-hashing slot is taken (code busy); retry after Retry-After seconds */
