@@ -22,6 +22,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/mail"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
+	"github.com/gatehouse/gatehouse/internal/metrics"
 	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/secret"
 	"github.com/gatehouse/gatehouse/internal/store"
@@ -202,11 +203,15 @@ func serve(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	// The registry exists whether or not it is served: recording costs a few atomic adds, and
+	// one code path is one to test. The hashing queue is set with SetHashQueue once it exists.
+	mx := metrics.New(metrics.Options{Version: buildVersion(), Outbox: st, DB: st.DBStats})
 	handler := httpapi.NewServer(svc, keys, httpapi.Options{
 		Logger: log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies,
 		RefreshTTL: cfg.RefreshTokenTTL, AllowedOrigins: cfg.AllowedOrigins, HSTSMaxAge: cfg.HSTSMaxAge,
 		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
 		Web:       web.Dist(), AppRoutes: web.Routes(), Version: buildVersion(),
+		Requests: mx,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -242,7 +247,7 @@ func serve(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	relay := mail.NewRelay(mail.RelayOptions{Store: st, Sender: sender, Logger: log})
+	relay := mail.NewRelay(mail.RelayOptions{Store: st, Sender: sender, Logger: log, Observer: mx})
 	if sender != nil {
 		bg.add("mail relay", mail.RelayInterval, relay.Run)
 	}
@@ -260,18 +265,33 @@ func serve(ctx context.Context, e *env) error {
 	defer waitJobs()
 	defer stopJobs()
 
+	msrv, err := startMetrics(cfg, mx, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "url", "http://"+ln.Addr().String(), "dialect", st.Dialect(), "version", buildVersion())
+	if msrv != nil {
+		log.Info("metrics listening", "url", msrv.url, "pprof", cfg.PProf)
+	}
 
 	select {
 	case err := <-errc:
+		_ = msrv.shutdown(context.Background())
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: finishing in-flight requests and background jobs")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	// Metrics stay scrapable while requests drain; they stop last.
+	defer func() {
+		if err := msrv.shutdown(shutdownCtx); err != nil {
+			log.Warn("metrics listener did not stop cleanly", "error", err)
+		}
+	}()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}

@@ -54,6 +54,10 @@ type Config struct {
 	MailFrom string
 	// DevMailbox writes mail as .eml files under the data directory instead of sending it.
 	DevMailbox bool
+	// MetricsAddr is where /metrics is served, on a listener of its own; "" serves none.
+	MetricsAddr string
+	// PProf serves net/http/pprof on the metrics listener; it requires MetricsAddr.
+	PProf bool
 }
 
 // DefaultDatabaseURL is GATEHOUSE_DATABASE_URL's default. Its directory, data/, is the only
@@ -114,6 +118,15 @@ var Settings = []setting{
 		func(c *Config, v string) error { return mailFrom(&c.MailFrom, v) }},
 	{"GATEHOUSE_DEV_MAILBOX", "dev-mailbox", "false", "development only: write mail as .eml files under the data directory instead of sending it",
 		func(c *Config, v string) error { return boolean(&c.DevMailbox, v) }},
+	{"GATEHOUSE_METRICS_ADDR", "metrics-addr", "", "host:port of a separate listener serving Prometheus metrics at /metrics (keep it private, e.g. 127.0.0.1:9100); empty serves none",
+		func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			return hostPort(&c.MetricsAddr, v)
+		}},
+	{"GATEHOUSE_PPROF", "pprof", "false", "also serve net/http/pprof at /debug/pprof/ on the metrics listener; requires GATEHOUSE_METRICS_ADDR",
+		func(c *Config, v string) error { return boolean(&c.PProf, v) }},
 	{"GATEHOUSE_LOG_FORMAT", "log-format", "text", "text or json",
 		func(c *Config, v string) error { return oneOf(&c.LogFormat, v, "text", "json") }},
 	{"GATEHOUSE_LOG_LEVEL", "log-level", "info", "debug, info, warn or error",
@@ -217,6 +230,9 @@ func Parse(getenv func(string) string, fs *flag.FlagSet, args []string, scope Sc
 	}
 	if scope >= ScopeServe {
 		errs = append(errs, c.mailSettings()...)
+	}
+	if c.PProf && c.MetricsAddr == "" {
+		errs = append(errs, errors.New("GATEHOUSE_PPROF requires GATEHOUSE_METRICS_ADDR: profiles are served on the metrics listener only, never on the public one"))
 	}
 	return c, errors.Join(errs...)
 }
