@@ -67,6 +67,8 @@ type apiOptions struct {
 	tls     bool
 	hsts    time.Duration
 	trusted []netip.Prefix
+	// requests is the server's RequestObserver.
+	requests httpapi.RequestObserver
 }
 
 func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
@@ -99,7 +101,7 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 	h := httpapi.NewServer(svc, keys, httpapi.Options{
 		Logger: log, SecureCookies: true, RefreshTTL: 720 * time.Hour, Web: dist, Version: "test",
 		AllowedOrigins: opt.origins, AppRoutes: web.Routes(), HSTSMaxAge: opt.hsts, TrustedProxies: opt.trusted,
-		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
+		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}), Requests: opt.requests,
 	})
 	srv := httptest.NewUnstartedServer(h)
 	client := http.DefaultClient
