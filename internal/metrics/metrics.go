@@ -139,8 +139,10 @@ type HandlerOptions struct {
 }
 
 // Handler serves /metrics from the private registry and, with o.PProf, net/http/pprof, on a
-// mux of its own (never http.DefaultServeMux, where any imported package may register).
-// Everything else is 404.
+// mux of its own. Importing net/http/pprof also registers its handlers on
+// http.DefaultServeMux, which is why no Gatehouse server ever serves that mux: the public
+// listener has its own handler, and this one serves pprof only when asked. Everything else is
+// 404.
 func (m *Metrics) Handler(o HandlerOptions) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{

@@ -219,3 +219,10 @@ func BenchmarkRoute(b *testing.B) {
 		}
 	})
 }
+
+func TestHashQueueFunc(t *testing.T) {
+	m := New(Options{HashQueue: HashQueueFunc(func() HashQueueStats { return HashQueueStats{Depth: 7} })})
+	if _, body := scrape(t, m.Handler(HandlerOptions{}), "/metrics"); !strings.Contains(body, "gatehouse_hash_queue_depth 7\n") {
+		t.Error("HashQueueFunc's depth not exported")
+	}
+}

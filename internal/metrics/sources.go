@@ -26,10 +26,17 @@ type HashQueueStats struct {
 }
 
 // HashQueue is the hashing queue as metrics read it, at each scrape. Stats must be cheap
-// (a few atomic loads) and safe for concurrent use.
+// (a few atomic loads) and safe for concurrent use. The queue lives in a domain package,
+// which never imports this one, so cmd adapts its own stats type with HashQueueFunc.
 type HashQueue interface {
 	Stats() HashQueueStats
 }
+
+// HashQueueFunc adapts a function to HashQueue.
+type HashQueueFunc func() HashQueueStats
+
+// Stats calls f.
+func (f HashQueueFunc) Stats() HashQueueStats { return f() }
 
 // OutboxSource is the mail outbox as metrics read it; *store.Store implements it.
 type OutboxSource interface {
