@@ -30,9 +30,11 @@ web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
 	cd web && npm run build
 
 ## run: build, then serve on SQLite at http://localhost:8000, with mail in the development
-## mailbox (data/mail/) unless GATEHOUSE_SMTP_URL is set
+## mailbox (data/mail/) unless GATEHOUSE_SMTP_URL is set, and Prometheus metrics on loopback
+## at http://127.0.0.1:9100/metrics (GATEHOUSE_METRICS_ADDR to move them)
 run: build
-	GATEHOUSE_DEV_MAILBOX=$(if $(GATEHOUSE_SMTP_URL),false,true) ./$(BIN) serve
+	GATEHOUSE_DEV_MAILBOX=$(if $(GATEHOUSE_SMTP_URL),false,true) \
+	GATEHOUSE_METRICS_ADDR=$(or $(GATEHOUSE_METRICS_ADDR),127.0.0.1:9100) ./$(BIN) serve
 
 ## test: vet and every test (Go with the race detector, web unit tests, browser tests)
 test: test-go test-web test-e2e

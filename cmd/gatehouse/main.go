@@ -25,6 +25,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/httpapi"
 	"github.com/gatehouse/gatehouse/internal/mail"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
+	"github.com/gatehouse/gatehouse/internal/metrics"
 	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/secret"
 	"github.com/gatehouse/gatehouse/internal/store"
@@ -231,6 +232,16 @@ func serve(ctx context.Context, e *env) error {
 		return err
 	}
 	defer closeCaptcha()
+	// The registry exists whether or not it is served: recording costs a few atomic adds, and
+	// one code path is one to test.
+	mx := metrics.New(metrics.Options{Version: buildVersion(), Outbox: st, DB: st.DBStats})
+	mx.SetHashQueue(metrics.HashQueueFunc(func() metrics.HashQueueStats {
+		h := svc.HashStats()
+		return metrics.HashQueueStats{
+			Depth: h.Queued, Capacity: h.QueueDepth, Busy: h.Running, Hashers: h.Workers,
+			Waits: h.Completed, WaitTime: h.Waited, Rejected: h.Refused, Abandoned: h.Abandoned,
+		}
+	}))
 	handler := httpapi.NewServer(svc, keys, httpapi.Options{
 		Captcha: gate,
 		Logger:  log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies,
@@ -238,6 +249,7 @@ func serve(ctx context.Context, e *env) error {
 		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
 		Web:       web.Dist(), AppRoutes: web.Routes(), Version: buildVersion(),
 		Limiter: lim, Limits: routeLimits(cfg.Rates), DeviceTTL: guard.DefaultDeviceTTL,
+		Requests: mx,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -273,7 +285,7 @@ func serve(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	relay := mail.NewRelay(mail.RelayOptions{Store: st, Sender: sender, Logger: log})
+	relay := mail.NewRelay(mail.RelayOptions{Store: st, Sender: sender, Logger: log, Observer: mx})
 	if sender != nil {
 		bg.add("mail relay", mail.RelayInterval, relay.Run)
 	}
@@ -296,19 +308,34 @@ func serve(ctx context.Context, e *env) error {
 	defer waitJobs()
 	defer stopJobs()
 
+	msrv, err := startMetrics(cfg, mx, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "url", "http://"+ln.Addr().String(), "dialect", st.Dialect(), "version", buildVersion(),
 		"rate_limit", lim.Backend())
+	if msrv != nil {
+		log.Info("metrics listening", "url", msrv.url, "pprof", cfg.PProf)
+	}
 
 	select {
 	case err := <-errc:
+		_ = msrv.shutdown(context.Background())
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: finishing in-flight requests and background jobs")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	// Metrics stay scrapable while requests drain; they stop last.
+	defer func() {
+		if err := msrv.shutdown(shutdownCtx); err != nil {
+			log.Warn("metrics listener did not stop cleanly", "error", err)
+		}
+	}()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}

@@ -78,6 +78,10 @@ type Config struct {
 	Rates Rates
 	// MaxSessionsPerUser bounds each user's sessions; 0 means no bound.
 	MaxSessionsPerUser int
+	// MetricsAddr is where /metrics is served, on a listener of its own; "" serves none.
+	MetricsAddr string
+	// PProf serves net/http/pprof on the metrics listener; it requires MetricsAddr.
+	PProf bool
 }
 
 // Rates are the rate limits, each set as RATE/PERIOD[,BURST] or off.
@@ -169,6 +173,15 @@ var Settings = []setting{
 		func(c *Config, v string) error { return secretFile(&c.CaptchaSecret, v) }},
 	{"GATEHOUSE_CAPTCHA_VERIFY_URL", "captcha-verify-url", "", "the vendor's siteverify URL, if not its own (a proxy, a test server)",
 		func(c *Config, v string) error { return httpURL(&c.CaptchaVerifyURL, v) }},
+	{"GATEHOUSE_METRICS_ADDR", "metrics-addr", "", "host:port of a separate listener serving Prometheus metrics at /metrics (keep it private, e.g. 127.0.0.1:9100); empty serves none",
+		func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			return hostPort(&c.MetricsAddr, v)
+		}},
+	{"GATEHOUSE_PPROF", "pprof", "false", "also serve net/http/pprof at /debug/pprof/ on the metrics listener; requires GATEHOUSE_METRICS_ADDR",
+		func(c *Config, v string) error { return boolean(&c.PProf, v) }},
 	{"GATEHOUSE_LOG_FORMAT", "log-format", "text", "text or json",
 		func(c *Config, v string) error { return oneOf(&c.LogFormat, v, "text", "json") }},
 	{"GATEHOUSE_LOG_LEVEL", "log-level", "info", "debug, info, warn or error",
@@ -301,6 +314,9 @@ func Parse(getenv func(string) string, fs *flag.FlagSet, args []string, scope Sc
 	}
 	if scope >= ScopeServe {
 		errs = append(errs, c.mailSettings()...)
+	}
+	if c.PProf && c.MetricsAddr == "" {
+		errs = append(errs, errors.New("GATEHOUSE_PPROF requires GATEHOUSE_METRICS_ADDR: profiles are served on the metrics listener only, never on the public one"))
 	}
 	return c, errors.Join(errs...)
 }

@@ -354,3 +354,30 @@ func TestParse_Rates(t *testing.T) {
 		t.Errorf("GATEHOUSE_REDIS_URL=http://…: got %v, want an error that does not repeat the URL", err)
 	}
 }
+
+func TestLoad_Metrics(t *testing.T) {
+	c, err := Load(env(nil), nil, io.Discard)
+	if err != nil || c.MetricsAddr != "" || c.PProf {
+		t.Fatalf("defaults: got addr %q pprof %v, %v; want both off", c.MetricsAddr, c.PProf, err)
+	}
+	c, err = Load(env(map[string]string{"GATEHOUSE_METRICS_ADDR": "127.0.0.1:9100", "GATEHOUSE_PPROF": "true"}), nil, io.Discard)
+	if err != nil || c.MetricsAddr != "127.0.0.1:9100" || !c.PProf {
+		t.Fatalf("got addr %q pprof %v, %v", c.MetricsAddr, c.PProf, err)
+	}
+	c, err = Load(env(nil), []string{"-metrics-addr", ":0"}, io.Discard)
+	if err != nil || c.MetricsAddr != ":0" {
+		t.Fatalf("flag: got addr %q, %v", c.MetricsAddr, err)
+	}
+	for name, tt := range map[string]struct {
+		env  map[string]string
+		want string
+	}{
+		"pprof without a listener": {map[string]string{"GATEHOUSE_PPROF": "true"}, "GATEHOUSE_PPROF requires GATEHOUSE_METRICS_ADDR"},
+		"bad address":              {map[string]string{"GATEHOUSE_METRICS_ADDR": "9100"}, "GATEHOUSE_METRICS_ADDR:"},
+		"bad boolean":              {map[string]string{"GATEHOUSE_METRICS_ADDR": ":9100", "GATEHOUSE_PPROF": "sure"}, "GATEHOUSE_PPROF:"},
+	} {
+		if _, err := Load(env(tt.env), nil, io.Discard); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: got %v, want an error containing %q", name, err, tt.want)
+		}
+	}
+}

@@ -77,6 +77,8 @@ type apiOptions struct {
 	limiter ratelimit.Limiter
 	// maxSessions is the per-user session bound; 0 none.
 	maxSessions int
+	// requests is the server's RequestObserver.
+	requests httpapi.RequestObserver
 }
 
 // testLimits are every limit a test server enforces.
@@ -126,7 +128,7 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 	h := httpapi.NewServer(svc, keys, httpapi.Options{
 		Logger: log, SecureCookies: true, RefreshTTL: 720 * time.Hour, Web: dist, Version: "test",
 		AllowedOrigins: opt.origins, AppRoutes: web.Routes(), HSTSMaxAge: opt.hsts, TrustedProxies: opt.trusted,
-		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}), Captcha: opt.captcha,
+		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}), Captcha: opt.captcha, Requests: opt.requests,
 		Limiter: lim, Limits: routeLimits, DeviceTTL: guard.DefaultDeviceTTL,
 	})
 	srv := httptest.NewUnstartedServer(h)

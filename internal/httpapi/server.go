@@ -55,6 +55,17 @@ type Options struct {
 	Limits RouteLimits
 	// DeviceTTL is the device cookie's lifetime (the Guard's DeviceTTL).
 	DeviceTTL time.Duration
+	// Requests, when set, is told of every request a route of the table serves (metrics).
+	Requests RequestObserver
+}
+
+// RequestObserver measures the routed requests. Route is called once per route of the table as
+// the server is built, with its method and path pattern ("/api/users/me/sessions/{id}", never
+// a request's raw path, which holds ids); for each request the route serves, begin is called
+// before its policy runs and end after its handler returned, with the status sent (500 for a
+// panic) and the time taken. metrics.Metrics implements it.
+type RequestObserver interface {
+	Route(method, pattern string) (begin func(), end func(status int, elapsed time.Duration))
 }
 
 type server struct {
@@ -100,14 +111,18 @@ func NewServer(svc *auth.Service, keys *token.Keyring, opts Options) http.Handle
 func (s *server) methods(routes []route) http.Handler {
 	allow := make([]string, len(routes))
 	chains := make([]handlerFunc, len(routes))
+	obs := make([]routeObserver, len(routes))
 	for i, rt := range routes {
 		allow[i] = rt.method
 		chains[i] = s.chain(rt)
+		if s.opts.Requests != nil {
+			obs[i].begin, obs[i].end = s.opts.Requests.Route(rt.method, rt.path)
+		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for i, rt := range routes {
 			if r.Method == rt.method || r.Method == http.MethodHead && rt.method == http.MethodGet {
-				s.serve(w, r, chains[i])
+				s.serveObserved(w, r, chains[i], obs[i])
 				return
 			}
 		}
@@ -131,4 +146,30 @@ func (s *server) signInClient(r *http.Request, deviceToken string) auth.Client {
 	c := s.client(r)
 	c.DeviceToken = deviceToken
 	return c
+}
+
+// routeObserver is one route's RequestObserver calls; both nil without an observer.
+type routeObserver struct {
+	begin func()
+	end   func(status int, elapsed time.Duration)
+}
+
+// serveObserved serves a routed request, telling o of it. The status is the one the access
+// log's statusWriter saw written, after serve has written any error; none written means the
+// handler panicked, which logRequests answers with a 500.
+func (s *server) serveObserved(w http.ResponseWriter, r *http.Request, h handlerFunc, o routeObserver) {
+	if o.begin == nil {
+		s.serve(w, r, h)
+		return
+	}
+	o.begin()
+	start := time.Now()
+	defer func() {
+		status := http.StatusInternalServerError
+		if sw, ok := w.(*statusWriter); ok && sw.status != 0 {
+			status = sw.status
+		}
+		o.end(status, time.Since(start))
+	}()
+	s.serve(w, r, h)
 }

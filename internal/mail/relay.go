@@ -83,6 +83,20 @@ type RelayOptions struct {
 	Batch int
 	// Jitter draws a wait in [0, n); math/rand/v2's by default.
 	Jitter func(n int64) int64
+	// Observer, when set, is told the result of every delivery attempt (metrics).
+	Observer DeliveryObserver
+}
+
+// DeliveryObserver counts delivery attempts by result: "sent", "failed" (will be retried) or
+// "dead" (given up).
+type DeliveryObserver interface {
+	MailDelivery(result string)
+}
+
+func (r *Relay) observe(result string) {
+	if r.o.Observer != nil {
+		r.o.Observer.MailDelivery(result)
+	}
 }
 
 // Relay delivers the outbox: each Run claims due mails, sends them and records the outcome.
@@ -163,6 +177,7 @@ func (r *Relay) deliver(ctx context.Context, m *Queued) error {
 			return nil
 		}
 		if err == nil {
+			r.observe("sent")
 			log.Info("mail sent")
 		}
 		return err
@@ -181,8 +196,10 @@ func (r *Relay) deliver(ctx context.Context, m *Queued) error {
 	case err != nil:
 		return err
 	case dead:
+		r.observe("dead")
 		log.Error("mail undeliverable: given up", "error", reason, "created_at", m.CreatedAt)
 	default:
+		r.observe("failed")
 		log.Warn("mail delivery failed: will retry", "error", reason, "retry_at", next)
 	}
 	return nil

@@ -169,6 +169,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// DBStats is the connection pool's statistics, for metrics.
+func (s *Store) DBStats() sql.DBStats { return s.db.Stats() }
+
 // Close closes the database; it waits for queries in flight to finish.
 func (s *Store) Close() error { return s.db.Close() }
 
