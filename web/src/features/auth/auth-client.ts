@@ -1,4 +1,5 @@
-import { api, type RequestBody, type ResponseBody } from '../../lib/api-client';
+import { api } from '../../lib/api-client';
+import type { RequestBody, ResponseBody } from '../../lib/api-operations';
 
 // The article's auth client: the calls that create an account and keep a browser signed in.
 // The refresh token never passes through here: the server sets and reads it as an HttpOnly

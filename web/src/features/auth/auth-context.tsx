@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { ApiError, bindSession } from '../../lib/api-client';
+import { ApiError } from '../../lib/api-error';
+import { bindSession } from '../../lib/session-binding';
 import { authClient, type Credentials, type RegisterInput, type User } from './auth-client';
 import { listenToOtherTabs, oneTabAtATime, tellOtherTabs } from './session-sync';
 
