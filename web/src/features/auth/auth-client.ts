@@ -28,9 +28,13 @@ export const authClient = {
     return api.post('/api/auth/session', { form: { username: email, password }, auth: false });
   },
 
-  /** refresh exchanges the refresh cookie for a new access token (and a rotated cookie). */
-  refresh(): Promise<AccessToken> {
-    return api.post('/api/auth/session/refresh', { auth: false });
+  /**
+   * refresh exchanges the refresh cookie for a new access token (and a rotated cookie). It
+   * resolves null when this browser has no cookie (the server's 204: signed out, not an
+   * error); a cookie the server no longer honours rejects with a 401.
+   */
+  async refresh(): Promise<AccessToken | null> {
+    return (await api.post('/api/auth/session/refresh', { auth: false })) ?? null;
   },
 
   /** signOut ends this browser's session on the server and clears the cookie. */
