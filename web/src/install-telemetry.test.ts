@@ -34,9 +34,8 @@ async function runReporter(projectDir: string): Promise<{ reports: string[]; log
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   // Only package.json may decide: drop every opt-out a developer's shell might carry.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !/^(SCARF_|DO_NOT_TRACK$)/.test(key)),
-  ) as NodeJS.ProcessEnv;
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!/^(SCARF_|DO_NOT_TRACK$)/.test(key)) env[key] = value;
   try {
     const log = await new Promise<string>((resolve, reject) => {
       execFile(
@@ -47,7 +46,10 @@ async function runReporter(projectDir: string): Promise<{ reports: string[]; log
           env: { ...env, INIT_CWD: projectDir, SCARF_LOCAL_PORT: String(port), SCARF_VERBOSE: 'true' },
           timeout: 50_000,
         },
-        (error, stdout, stderr) => (error ? reject(error) : resolve(`${stdout}${stderr}`)),
+        (error, stdout, stderr) =>
+          error
+            ? reject(new Error(`scarf's reporter failed: ${stderr}`, { cause: error }))
+            : resolve(`${stdout}${stderr}`),
       );
     });
     return { reports, log };
