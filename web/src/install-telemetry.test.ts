@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,10 +22,28 @@ interface PackageJson {
 }
 
 /**
+ * npmLsOnPath returns a PATH whose first `npm` prints, at once, what `npm ls @scarf/scarf`
+ * printed for projectDir: scarf gives its own `npm ls` only 3 s, which a busy machine can miss.
+ */
+async function npmLsOnPath(projectDir: string, binDir: string): Promise<string> {
+  const tree = await new Promise<string>((resolve) => {
+    execFile('npm', ['ls', '@scarf/scarf', '--json', '--long'], { cwd: projectDir, timeout: 50_000 }, (_, stdout) =>
+      resolve(stdout),
+    );
+  });
+  writeFileSync(join(binDir, 'tree.json'), tree);
+  writeFileSync(join(binDir, 'npm'), `#!/bin/sh\nexec cat '${join(binDir, 'tree.json')}'\n`);
+  chmodSync(join(binDir, 'npm'), 0o755);
+  return `${binDir}:${process.env.PATH ?? ''}`;
+}
+
+/**
  * runReporter runs scarf's postinstall as npm would for a project in projectDir, but pointed
  * (by its own SCARF_LOCAL_PORT switch) at a local server, and returns what reached that server.
  */
 async function runReporter(projectDir: string): Promise<{ reports: string[]; log: string }> {
+  const binDir = mkdtempSync(join(tmpdir(), 'scarf-npm-'));
+  const path = await npmLsOnPath(projectDir, binDir);
   const reports: string[] = [];
   const server = createServer((request: IncomingMessage, response) => {
     reports.push(`${request.method ?? ''} ${request.url ?? ''}`);
@@ -43,7 +61,7 @@ async function runReporter(projectDir: string): Promise<{ reports: string[]; log
         [reporter],
         {
           cwd: projectDir,
-          env: { ...env, INIT_CWD: projectDir, SCARF_LOCAL_PORT: String(port), SCARF_VERBOSE: 'true' },
+          env: { ...env, PATH: path, INIT_CWD: projectDir, SCARF_LOCAL_PORT: String(port), SCARF_VERBOSE: 'true' },
           timeout: 50_000,
         },
         (error, stdout, stderr) =>
@@ -55,6 +73,7 @@ async function runReporter(projectDir: string): Promise<{ reports: string[]; log
     return { reports, log };
   } finally {
     server.close();
+    rmSync(binDir, { recursive: true, force: true });
   }
 }
 
