@@ -13,7 +13,7 @@ GO_PKGS := ./cmd/... ./internal/... ./web
 WEB_SRC := $(shell find web/src web/public web/build web/index.html web/package.json web/package-lock.json \
 	web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: all build run test test-go test-web test-e2e web-deps chromium openapi-types clean
+.PHONY: all build run test test-go test-web test-e2e screenshots web-deps chromium openapi-types clean
 
 all: build
 
@@ -55,6 +55,10 @@ test-e2e: build chromium
 .PHONY: bench
 bench: build
 	cd bench && $(GO) run . -bin $(CURDIR)/$(BIN) -out $(CURDIR)/docs/benchmarks.md $(BENCH_FLAGS)
+
+## screenshots: remake docs/screenshots/*.png (byte-stable; make test only compares, never writes)
+screenshots: build chromium
+	cd web && GATEHOUSE_SCREENSHOTS=write GATEHOUSE_BIN=$(CURDIR)/$(BIN) npx playwright test --project=chromium e2e/screenshots.spec.ts
 
 ## chromium: Debian's Chromium for the browser tests (browsers cannot be downloaded here)
 chromium:

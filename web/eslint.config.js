@@ -142,7 +142,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
-    files: ['eslint.config.js'],
+    files: ['eslint.config.js', 'build/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

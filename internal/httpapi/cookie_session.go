@@ -166,12 +166,19 @@ var opSessionRefresh = operation{
 		"the session, and when an access token expires.",
 	responses: []response{
 		{http.StatusOK, "Refreshed; the cookie is rotated", tokenResponse{}},
-		{http.StatusUnauthorized, "No valid session: the cookie is cleared", errorBody{}},
+		{http.StatusNoContent, "No refresh cookie: this browser is not signed in (nothing is cleared)", nil},
+		{http.StatusUnauthorized, "The cookie's session is invalid, expired or revoked: the cookie is cleared", errorBody{}},
 	},
 }
 
 // handleSessionRefresh serves POST /api/auth/session/refresh.
 func (s *server) handleSessionRefresh(w http.ResponseWriter, r *http.Request) error {
+	// A browser without the cookie is simply signed out: the web app asks on every load, and
+	// that answer is not an error (a 401 would log a red line in every visitor's console).
+	// A cookie that is present but no longer valid still gets a 401, and is cleared.
+	if _, err := r.Cookie(s.cookieName()); errors.Is(err, http.ErrNoCookie) {
+		return noContent(w)
+	}
 	value, err := s.refreshCookie(r)
 	if err != nil {
 		s.clearRefreshCookie(w)

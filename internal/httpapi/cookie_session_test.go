@@ -67,8 +67,24 @@ func TestAPI_CookieSession(t *testing.T) {
 	})
 
 	t.Run("no cookie", func(t *testing.T) {
+		// Signed out is an answer, not an error: 204, no body, nothing cleared.
 		r := a.req("POST", "/api/auth/session/refresh", nil, "Origin", a.url)
+		wantStatus(t, r, http.StatusNoContent)
+		if len(r.body) != 0 || len(r.header.Values("Set-Cookie")) != 0 {
+			t.Errorf("got body %q and Set-Cookie %v, want neither", r.body, r.header.Values("Set-Cookie"))
+		}
+		// Another cookie on the path is not ours: still no session.
+		wantStatus(t, a.req("POST", "/api/auth/session/refresh", nil, "Origin", a.url, "Cookie", "other=1"), http.StatusNoContent)
+		// A cross-origin request is still refused before anything else.
+		wantStatus(t, a.req("POST", "/api/auth/session/refresh", nil, "Origin", "https://evil.example"), http.StatusForbidden)
+	})
+
+	t.Run("invalid cookie", func(t *testing.T) {
+		r := a.req("POST", "/api/auth/session/refresh", nil, cookie("not-a-token")...)
 		wantStatus(t, r, http.StatusUnauthorized)
+		if cleared := refreshCookie(t, r); cleared.MaxAge >= 0 || cleared.Value != "" {
+			t.Errorf("got cookie %+v, want it cleared", cleared)
+		}
 	})
 
 	t.Run("wrong password", func(t *testing.T) {

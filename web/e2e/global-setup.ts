@@ -1,89 +1,10 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { startGatehouse } from './gatehouse-server';
 
-// Starts one gatehouse for the whole run: port 0 (the binary prints its URL), a fresh SQLite
-// file, and a low bcrypt cost so registrations are quick. Tests use unique emails, so they can
-// share it. The URL goes to the tests through GATEHOUSE_URL.
-
-function findBinary(): string {
-  const fromEnv = process.env.GATEHOUSE_BIN;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  const built = resolve(import.meta.dirname, '../../bin/gatehouse');
-  if (existsSync(built)) return built;
-  throw new Error('Set GATEHOUSE_BIN to a built gatehouse binary (make build writes bin/gatehouse).');
-}
-
+// Starts one gatehouse for the whole run (see gatehouse-server.ts). Tests use unique emails, so
+// they can share it. The URL goes to the tests through GATEHOUSE_URL.
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  const bin = findBinary();
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
-  const child = spawn(bin, ['serve'], {
-    env: {
-      ...process.env,
-      GATEHOUSE_ADDR: '127.0.0.1:0',
-      GATEHOUSE_DATABASE_URL: join(dir, 'gatehouse.db'),
-      GATEHOUSE_BCRYPT_COST: '10',
-      // Keep the default level: the "listening" line that carries the URL is logged at info.
-      GATEHOUSE_LOG_FORMAT: 'text',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-
-  let output = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const fail = (error: Error) => {
-      child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-      reject(error);
-    };
-    const timer = setTimeout(() => fail(new Error(`gatehouse did not report its URL within 20s:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /http:\/\/[^\s"]+:(\d+)/.exec(output);
-      if (match?.[1] !== undefined) {
-        clearTimeout(timer);
-        // Keep draining the pipes so the server never blocks on a full one, but keep nothing.
-        child.stdout.off('data', onData);
-        child.stderr.off('data', onData);
-        child.stdout.resume();
-        child.stderr.resume();
-        // The browser must use "localhost": Chromium accepts the Secure refresh cookie over
-        // plain http only there.
-        resolveUrl(`http://localhost:${match[1]}`);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`gatehouse exited with ${String(code)} before listening:\n${output}`));
-    });
-  });
-
-  // Wait until it answers; a server that never does would fail every test in a confusing way.
-  let healthy = false;
-  for (let i = 0; i < 50 && !healthy; i++) {
-    healthy = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (!healthy) await new Promise((r) => setTimeout(r, 100));
-  }
-  if (!healthy) {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`gatehouse at ${url} did not answer GET /healthz within 5 s:\n${output}`);
-  }
-
-  process.env.GATEHOUSE_URL = url;
-  console.log(`gatehouse ${bin} listening at ${url}`);
-
-  return async () => {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const server = await startGatehouse();
+  process.env.GATEHOUSE_URL = server.url;
+  console.log(`gatehouse ${server.bin} listening at ${server.url}`);
+  return server.stop;
 }

@@ -1,19 +1,64 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, newPerson, registerThroughUi, test } from './fixtures';
 
-// The README's screenshots, made from the real binary on every run.
+// The README's screenshots, made from the real binary on every run. They are written to
+// docs/screenshots only when asked (`make screenshots` sets GATEHOUSE_SCREENSHOTS=write), so
+// `make test` never changes the tree; otherwise they go to test-results/screenshots, and a
+// note says when they differ from the committed ones.
+//
+// They are byte-stable: the browser's clock is pinned, and every timestamp the API returns is
+// pinned to that clock (past ones to two minutes before it, future ones to the same whole
+// number of days ahead), so no date or "5 minutes ago" changes from one run to the next.
+
+const write = process.env.GATEHOUSE_SCREENSHOTS === 'write';
+const pinnedNow = new Date('2026-03-14T10:00:00Z');
+const pinnedPast = new Date(pinnedNow.getTime() - 2 * 60_000).toISOString();
+const day = 24 * 3600_000;
+
+function pinTimestamp(iso: string, realNow: number): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  if (time <= realNow) return pinnedPast;
+  return new Date(pinnedNow.getTime() + Math.round((time - realNow) / day) * day).toISOString();
+}
+
+/** pinTime fixes the page's clock and the API's timestamps (the cookie endpoints pass untouched). */
+async function pinTime(page: Page) {
+  await page.clock.setFixedTime(pinnedNow);
+  await page.route(
+    (url) => url.pathname.startsWith('/api/') && !url.pathname.startsWith('/api/auth/'),
+    async (route) => {
+      const response = await route.fetch();
+      if (!(response.headers()['content-type'] ?? '').includes('json')) return route.fulfill({ response });
+      const realNow = Date.now();
+      const body = (await response.text()).replace(/"(\d{4}-\d\d-\d\dT[^"]*)"/g, (_, iso: string) =>
+        JSON.stringify(pinTimestamp(iso, realNow)),
+      );
+      return route.fulfill({ response, body });
+    },
+  );
+}
 
 const viewports = {
   desktop: { width: 1280, height: 800 },
   phone: { width: 390, height: 844 },
 } as const;
 
-function shotPath(name: string): string {
-  const dir = join(dirname(test.info().config.configFile ?? '.'), '..', 'docs', 'screenshots');
+const webDir = () => dirname(test.info().config.configFile ?? '.');
+
+async function shoot(page: Page, name: string, fullPage = false) {
+  const committed = join(webDir(), '..', 'docs', 'screenshots', `${name}.png`);
+  const dir = write ? dirname(committed) : join(webDir(), 'test-results', 'screenshots');
   mkdirSync(dir, { recursive: true });
-  return join(dir, `${name}.png`);
+  const shot = await page.screenshot({ path: join(dir, `${name}.png`), fullPage, animations: 'disabled' });
+  if (!write && (!existsSync(committed) || !readFileSync(committed).equals(shot))) {
+    test.info().annotations.push({
+      type: 'screenshot changed',
+      description: `${name}.png differs from docs/screenshots: run \`make screenshots\` and commit it`,
+    });
+  }
 }
 
 async function settle(page: Page) {
@@ -36,6 +81,7 @@ for (const [device, viewport] of Object.entries(viewports)) {
       });
 
       test('register, sign-in and /accounts', async ({ page }) => {
+        await pinTime(page);
         await page.goto('/auth/register');
         await page.getByLabel('Email', { exact: true }).fill('ada@example');
         await page.getByLabel('First name').fill('Ada');
@@ -44,12 +90,12 @@ for (const [device, viewport] of Object.entries(viewports)) {
         await page.getByRole('button', { name: 'Create account' }).click();
         await expect(page.getByLabel('Email', { exact: true })).toHaveAttribute('aria-invalid', 'true');
         await settle(page);
-        await page.screenshot({ path: shotPath(`register-${suffix}`) });
+        await shoot(page, `register-${suffix}`);
 
         await page.goto('/auth/login');
         await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
         await settle(page);
-        await page.screenshot({ path: shotPath(`sign-in-${suffix}`) });
+        await shoot(page, `sign-in-${suffix}`);
 
         // A readable address for the pictures; each run starts on a fresh database, and each
         // variant uses its own.
@@ -75,7 +121,7 @@ for (const [device, viewport] of Object.entries(viewports)) {
           window.scrollTo(0, 0);
         });
         await settle(page);
-        await page.screenshot({ path: shotPath(`accounts-${suffix}`), fullPage: device === 'desktop' });
+        await shoot(page, `accounts-${suffix}`, device === 'desktop');
       });
     });
   }

@@ -1,5 +1,6 @@
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
 import { GuestOnly, RequireAuth } from '../features/auth/route-guards';
+import { AppShellLoading } from '../components/app-shell';
 import { ErrorPage } from './pages/error-page';
 import { LoginPage } from './pages/login-page';
 import { NotFoundPage } from './pages/not-found-page';
@@ -11,6 +12,8 @@ export const routes: RouteObject[] = [
   {
     element: <RootLayout />,
     errorElement: <ErrorPage />,
+    // Shown while a lazy page's code loads on the first visit, e.g. /accounts.
+    hydrateFallbackElement: <AppShellLoading label="Loading your account…" />,
     children: [
       { index: true, element: <Navigate to="/accounts" replace /> },
       {

@@ -9,13 +9,3 @@ export function Spinner({ size = 16 }: { size?: number }) {
     </svg>
   );
 }
-
-/** PageStatus fills the screen with a spinner and announces label politely. */
-export function PageStatus({ label }: { label: string }) {
-  return (
-    <div className={styles.page} role="status">
-      <Spinner size={28} />
-      <span className="visually-hidden">{label}</span>
-    </div>
-  );
-}

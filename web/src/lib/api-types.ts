@@ -857,7 +857,14 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description No valid session: the cookie is cleared */
+            /** @description No refresh cookie: this browser is not signed in (nothing is cleared) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The cookie's session is invalid, expired or revoked: the cookie is cleared */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { toApiError } from './api-client';
+import { toApiError } from './api-error';
 import { formErrorsFrom } from './form-errors';
 
 describe('formErrorsFrom', () => {

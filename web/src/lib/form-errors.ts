@@ -1,4 +1,4 @@
-import { ApiError, NetworkError } from './api-client';
+import { ApiError, NetworkError } from './api-error';
 
 /** FormErrors is what a form shows after a failed submit: per-field messages and one alert. */
 export interface FormErrors<F extends string> {

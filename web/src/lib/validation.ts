@@ -1,13 +1,17 @@
-// The server's input rules, mirrored so people see mistakes before anything is sent.
-// The server remains the authority: it checks everything again.
+import { apiRules } from './api-rules';
+
+// The server's input rules, mirrored so people see mistakes before anything is sent. The
+// numbers come from the server's OpenAPI document (api-rules.ts is generated from it); the
+// server remains the authority and checks everything again. What the document cannot state
+// (a limit in bytes, the email grammar's parts) the browser tests check against the server.
 
 /** The limits the server enforces. */
 export const limits = {
-  nameMaxLength: 100,
-  passwordMinLength: 8,
+  nameMaxLength: apiRules.RegisterInput.first_name.maxLength,
+  passwordMinLength: apiRules.RegisterInput.password.minLength,
   /** bcrypt reads no further than 72 bytes, so the server refuses longer passwords. */
   passwordMaxBytes: 72,
-  emailMaxLength: 254,
+  emailMaxLength: apiRules.RegisterInput.email.maxLength,
 } as const;
 
 const atext = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+$/u;

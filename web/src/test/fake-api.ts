@@ -77,5 +77,9 @@ export function token(access = 'access-1') {
   return json(200, { access_token: access, token_type: 'bearer', expires_in: 900 });
 }
 
-export const noSession = () =>
+/** noSession is the refresh endpoint's answer to a browser without the cookie: 204, signed out. */
+export const noSession = () => noContent();
+
+/** rejectedSession is the refresh endpoint's answer to a cookie it no longer honours (expired, revoked). */
+export const rejectedSession = () =>
   json(401, { detail: 'Refresh token is invalid or expired', code: 'invalid_refresh_token' });

@@ -1,13 +1,11 @@
 import { useEffect, useState } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router';
-import { Alert } from '../../components/alert';
 import { AuthLayout } from '../../components/auth-layout';
 import { useAuth, type SignedOutReason } from '../../features/auth/auth-context';
-import { LoginForm, readLoginHandoff } from '../../features/auth/login-form';
-import styles from './pages.module.css';
+import { LoginForm, readLoginHandoff, type LoginNotice } from '../../features/auth/login-form';
 import { useDocumentTitle } from '../../lib/use-document-title';
 
-const notices: Record<Exclude<SignedOutReason, 'none'>, { tone: 'success' | 'warning'; text: string }> = {
+const notices: Record<Exclude<SignedOutReason, 'none'>, LoginNotice> = {
   'signed-out': { tone: 'success', text: 'You have signed out.' },
   expired: { tone: 'warning', text: 'Your session has ended. Please sign in again.' },
   deleted: { tone: 'success', text: 'Your account has been deleted. Thank you for using Gatehouse.' },
@@ -43,12 +41,7 @@ export function LoginPage() {
         </>
       }
     >
-      {notice ? (
-        <div className={styles.notice}>
-          <Alert tone={notice.tone}>{notice.text}</Alert>
-        </div>
-      ) : null}
-      <LoginForm initialEmail={handoff?.email ?? ''} />
+      <LoginForm initialEmail={handoff?.email ?? ''} notice={notice} />
     </AuthLayout>
   );
 }

@@ -94,4 +94,23 @@ describe('pages around the session', () => {
     expect(router.state.location.pathname).toBe('/auth/login');
     expect(screen.getByLabelText('Email')).toHaveValue('ada@example.com');
   });
+
+  it('shows one message at a time: a wrong password replaces "You have signed out."', async () => {
+    fakeApi({
+      ...dashboard,
+      'POST /api/auth/session/refresh': token(),
+      'DELETE /api/auth/session': noContent(),
+      'POST /api/auth/session': json(401, { detail: 'Incorrect email or password', code: 'invalid_credentials' }),
+    });
+    renderRoutes(routes, '/accounts');
+    await userEvent.click(await screen.findByRole('button', { name: 'Sign out' }));
+    expect(await screen.findByRole('status')).toHaveTextContent('You have signed out.');
+
+    await userEvent.type(screen.getByLabelText('Email'), 'ada@example.com');
+    await userEvent.type(screen.getByLabelText('Password'), 'not-the-password');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Incorrect email or password.');
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
+  });
 });

@@ -1,4 +1,5 @@
-import { api, type RequestBody, type ResponseBody } from '../../lib/api-client';
+import { api } from '../../lib/api-client';
+import type { RequestBody, ResponseBody } from '../../lib/api-operations';
 
 // The article's auth client: the calls that create an account and keep a browser signed in.
 // The refresh token never passes through here: the server sets and reads it as an HttpOnly
@@ -27,9 +28,13 @@ export const authClient = {
     return api.post('/api/auth/session', { form: { username: email, password }, auth: false });
   },
 
-  /** refresh exchanges the refresh cookie for a new access token (and a rotated cookie). */
-  refresh(): Promise<AccessToken> {
-    return api.post('/api/auth/session/refresh', { auth: false });
+  /**
+   * refresh exchanges the refresh cookie for a new access token (and a rotated cookie). It
+   * resolves null when this browser has no cookie (the server's 204: signed out, not an
+   * error); a cookie the server no longer honours rejects with a 401.
+   */
+  async refresh(): Promise<AccessToken | null> {
+    return (await api.post('/api/auth/session/refresh', { auth: false })) ?? null;
   },
 
   /** signOut ends this browser's session on the server and clears the cookie. */

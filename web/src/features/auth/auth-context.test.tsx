@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { api } from '../../lib/api-client';
-import { fakeApi, json, noContent, noSession, sampleUser, token } from '../../test/fake-api';
+import { fakeApi, json, noContent, noSession, rejectedSession, sampleUser, token } from '../../test/fake-api';
 import { renderWithAuth } from '../../test/render';
 import { useAuth } from './auth-context';
 
@@ -71,8 +71,11 @@ describe('AuthProvider', () => {
     expect(server.calls('GET /api/users/me')[0]?.headers.get('Authorization')).toBe('Bearer restored');
   });
 
-  it('starts signed out when there is no session', async () => {
-    const server = fakeApi({ 'POST /api/auth/session/refresh': noSession() });
+  it.each([
+    ['no cookie (204)', noSession],
+    ['a cookie the server refuses (401)', rejectedSession],
+  ])('starts signed out when there is no session: %s', async (_, answer) => {
+    const server = fakeApi({ 'POST /api/auth/session/refresh': answer() });
     renderWithAuth(<Probe />);
     await waitFor(() => expect(screen.getByLabelText('Status')).toHaveValue('anonymous'));
     expect(screen.getByLabelText('Reason')).toHaveValue('none');
@@ -124,7 +127,7 @@ describe('AuthProvider', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     await waitFor(() => expect(screen.getByLabelText('Status')).toHaveValue('authenticated'));
 
-    restore.resolve(noSession());
+    restore.resolve(rejectedSession());
     await new Promise((resolve) => setTimeout(resolve, 20));
 
     expect(screen.getByLabelText('Status')).toHaveValue('authenticated');
@@ -194,7 +197,7 @@ describe('AuthProvider', () => {
 
   it('signs out when the refresh after a 401 fails', async () => {
     fakeApi({
-      'POST /api/auth/session/refresh': [token('first'), noSession()],
+      'POST /api/auth/session/refresh': [token('first'), rejectedSession()],
       'GET /api/users/me': json(200, sampleUser),
       'GET /api/email-accounts': json(401, { detail: 'Not authenticated' }),
     });
@@ -271,7 +274,7 @@ describe('AuthProvider', () => {
     fakeApi({
       'POST /api/auth/session/refresh': token(),
       'GET /api/users/me': json(200, sampleUser),
-      'DELETE /api/auth/session': noSession(),
+      'DELETE /api/auth/session': rejectedSession(),
     });
     renderWithAuth(<Probe />);
     await waitFor(() => expect(screen.getByLabelText('Status')).toHaveValue('authenticated'));

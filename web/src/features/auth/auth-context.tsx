@@ -1,22 +1,11 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { ApiError, bindSession } from '../../lib/api-client';
+import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from 'react';
+import { ApiError } from '../../lib/api-error';
+import { bindSession } from '../../lib/session-binding';
 import { authClient, type Credentials, type RegisterInput, type User } from './auth-client';
+import { authReducer, initialAuthState, type AuthStatus, type SignedOutReason } from './auth-machine';
 import { listenToOtherTabs, oneTabAtATime, tellOtherTabs } from './session-sync';
 
-/**
- * AuthStatus is where the visitor stands: still being worked out, signed in, not signed in, or
- * unknown because the server could not be asked (the visitor may well still have a session).
- */
-export type AuthStatus = 'loading' | 'authenticated' | 'anonymous' | 'unavailable';
-
-/** SignedOutReason says why a visitor is anonymous, so the sign-in page can tell them. */
-export type SignedOutReason = 'none' | 'signed-out' | 'expired' | 'deleted';
-
-type AuthState =
-  | { status: 'loading'; user: null; reason: 'none' }
-  | { status: 'unavailable'; user: null; reason: 'none' }
-  | { status: 'authenticated'; user: User; reason: 'none' }
-  | { status: 'anonymous'; user: null; reason: SignedOutReason };
+export type { AuthStatus, SignedOutReason } from './auth-machine';
 
 /** AuthContextValue is what useAuth() returns. */
 export interface AuthContextValue {
@@ -67,7 +56,7 @@ const AuthContext = createContext<AuthContextValue | null>(null);
  * to refresh once when a request comes back 401.
  */
 export function AuthProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<AuthState>({ status: 'loading', user: null, reason: 'none' });
+  const [state, dispatch] = useReducer(authReducer, initialAuthState);
   const token = useRef<string | null>(null);
   const inFlightRefresh = useRef<Promise<string | null> | null>(null);
   // epoch changes whenever the session changes hands (sign-in, sign-out, forget). A refresh or
@@ -84,14 +73,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     (reason: SignedOutReason) => {
       nextEpoch();
       token.current = null;
-      setState({ status: 'anonymous', user: null, reason });
+      dispatch({ type: 'signed-out', reason });
     },
     [nextEpoch],
   );
 
   /**
-   * Exchanges the cookie for an access token; null when there is no session (a 401) or when
-   * the session changed hands meanwhile. Other failures reject. One at a time.
+   * Exchanges the cookie for an access token; null when there is no session (a 204: no cookie,
+   * or a 401: a cookie the server no longer honours) or when the session changed hands
+   * meanwhile. Other failures reject. One at a time.
    */
   const refresh = useCallback((): Promise<string | null> => {
     if (inFlightRefresh.current !== null) return inFlightRefresh.current;
@@ -99,8 +89,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const attempt: Promise<string | null> = oneTabAtATime(() => authClient.refresh())
       .then((answer) => {
         if (epoch.current !== started) return null;
-        token.current = answer.access_token;
-        return answer.access_token;
+        token.current = answer?.access_token ?? null;
+        return token.current;
       })
       .catch((error: unknown) => {
         if (epoch.current !== started) return null;
@@ -131,17 +121,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
           return;
         }
         const user = await authClient.currentUser();
-        if (!stale()) setState({ status: 'authenticated', user, reason: 'none' });
+        if (!stale()) dispatch({ type: 'signed-in', user });
       })
       .catch((error: unknown) => {
         if (stale()) return;
         if (error instanceof ApiError && error.status === 401) forget('none');
-        else setState({ status: 'unavailable', user: null, reason: 'none' });
+        else dispatch({ type: 'unreachable' });
       });
   }, [refresh, forget]);
 
   const retry = useCallback(() => {
-    setState({ status: 'loading', user: null, reason: 'none' });
+    dispatch({ type: 'checking' });
     void restore();
   }, [restore]);
 
@@ -175,7 +165,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       token.current = answer.access_token;
       const user = await authClient.currentUser();
       if (epoch.current !== mine) return;
-      setState({ status: 'authenticated', user, reason: 'none' });
+      dispatch({ type: 'signed-in', user });
       tellOtherTabs('signed-in');
     },
     [nextEpoch],
@@ -206,15 +196,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     tellOtherTabs('signed-out');
   }, [forget]);
 
-  const acknowledgeSignedOut = useCallback(() => {
-    setState((previous) =>
-      previous.status === 'anonymous' && previous.reason !== 'none' ? { ...previous, reason: 'none' } : previous,
-    );
-  }, []);
+  const acknowledgeSignedOut = useCallback(() => dispatch({ type: 'reason-shown' }), []);
 
-  const updateUser = useCallback((user: User) => {
-    setState((previous) => (previous.status === 'authenticated' ? { ...previous, user } : previous));
-  }, []);
+  const updateUser = useCallback((user: User) => dispatch({ type: 'user-updated', user }), []);
 
   const endSession = useCallback(
     (reason: Exclude<SignedOutReason, 'none'>) => {

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
 import { TextField } from '../../components/text-field';
@@ -38,8 +39,25 @@ export function validateSignIn(values: Record<Field, string>): Partial<Record<Fi
 // attacker which emails have accounts.
 const toErrors = (error: unknown) => formErrorsFrom<Field>(error, fields);
 
-/** LoginForm signs in; the page's guard then sends the user where they were going. */
-export function LoginForm({ initialEmail = '' }: { initialEmail?: string }) {
+/** LoginNotice is news the sign-in page has for the visitor, e.g. "You have signed out." */
+export interface LoginNotice {
+  tone: 'success' | 'warning';
+  text: string;
+}
+
+export interface LoginFormProps {
+  initialEmail?: string;
+  /** Shown above the fields until the visitor first tries to sign in. */
+  notice?: LoginNotice | null;
+}
+
+/**
+ * LoginForm signs in; the page's guard then sends the user where they were going. It shows one
+ * message at a time: the page's notice until the first attempt, then that attempt's error, so
+ * a green "You have signed out." never sits above a red "Incorrect email or password."
+ */
+export function LoginForm({ initialEmail = '', notice = null }: LoginFormProps) {
+  const [attempted, setAttempted] = useState(false);
   const { signIn } = useAuth();
   const form = useForm<Field>({
     fields,
@@ -50,11 +68,21 @@ export function LoginForm({ initialEmail = '' }: { initialEmail?: string }) {
   });
 
   return (
-    <form className={styles.form} onSubmit={form.onSubmit} noValidate aria-label="Sign in">
+    <form
+      className={styles.form}
+      onSubmit={(event) => {
+        setAttempted(true);
+        return form.onSubmit(event);
+      }}
+      noValidate
+      aria-label="Sign in"
+    >
       {form.formError ? (
         <Alert tone="error" id={form.formErrorId} focusable>
           {form.formError}
         </Alert>
+      ) : notice !== null && !attempted ? (
+        <Alert tone={notice.tone}>{notice.text}</Alert>
       ) : null}
       <TextField
         label="Email"

@@ -77,7 +77,8 @@ export function RegisterForm() {
         type="password"
         autoComplete="new-password"
         required
-        hint={`At least ${limits.passwordMinLength} characters.`}
+        // The hint states the rule until an error does: one message under the field, not two.
+        hint={form.errors.password ? undefined : `At least ${limits.passwordMinLength} characters.`}
         {...form.field('password')}
       />
       <TextField

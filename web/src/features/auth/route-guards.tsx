@@ -1,8 +1,8 @@
 import { Navigate, Outlet, useLocation, useSearchParams } from 'react-router';
 import { Alert } from '../../components/alert';
+import { AppShellLoading } from '../../components/app-shell';
 import { AuthLayout } from '../../components/auth-layout';
 import { Button } from '../../components/button';
-import { PageStatus } from '../../components/spinner';
 import { useAuth } from './auth-context';
 import { safeNext } from './safe-next';
 
@@ -13,7 +13,9 @@ import { safeNext } from './safe-next';
 export function RequireAuth() {
   const { status, signedOutReason, retry } = useAuth();
   const location = useLocation();
-  if (status === 'loading') return <PageStatus label="Loading your account…" />;
+  // The app's frame, not a bare spinner, while the session check runs: the first paint of
+  // /accounts (and of /, which leads here) is already the page's outline.
+  if (status === 'loading') return <AppShellLoading label="Loading your account…" />;
   if (status === 'unavailable') {
     // The server could not say whether there is a session: do not send a signed-in user to
     // the sign-in page over a network blip; offer to ask again.

@@ -4,7 +4,7 @@ import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
 import { MailIcon, PencilIcon, TrashIcon } from '../../components/icons';
 import { TextField } from '../../components/text-field';
-import { ApiError } from '../../lib/api-client';
+import { ApiError } from '../../lib/api-error';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { formatDate } from '../../lib/format';
 import { textError } from '../../lib/validation';

@@ -1,4 +1,5 @@
-import { api, type RequestBody, type ResponseBody } from '../../lib/api-client';
+import { api } from '../../lib/api-client';
+import type { RequestBody, ResponseBody } from '../../lib/api-operations';
 
 /** EmailAccount is a connected mailbox. */
 export type EmailAccount = ResponseBody<'/api/email-accounts/{id}', 'patch'>;

@@ -71,7 +71,8 @@ export function ChangePasswordCard({ onChanged }: { onChanged?: () => void }) {
           type="password"
           autoComplete="new-password"
           required
-          hint={`At least ${limits.passwordMinLength} characters.`}
+          // The hint states the rule until an error does: one message under the field, not two.
+          hint={form.errors.new_password ? undefined : `At least ${limits.passwordMinLength} characters.`}
           {...form.field('new_password')}
         />
         <TextField

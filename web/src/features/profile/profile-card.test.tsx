@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { fakeApi, json, sampleUser } from '../../test/fake-api';
@@ -28,5 +28,17 @@ describe('ProfileCard', () => {
 
     expect(await screen.findByRole('button', { name: 'Edit profile' })).toHaveFocus();
     expect(onUpdated).toHaveBeenCalledWith(expect.objectContaining({ first_name: 'Augusta' }));
+  });
+
+  it('wraps a long email after its @ and before its dots, never inside a name', () => {
+    fakeApi();
+    const email = 'augusta.ada.king-noel@analytical-engine.computing.example';
+    render(<ProfileCard user={{ ...sampleUser, email }} onUpdated={vi.fn()} />);
+
+    const shown = within(screen.getByRole('region', { name: 'Profile' })).getByText(
+      (_, element) => element?.tagName === 'P' && element.textContent === email,
+    );
+    // <wbr> marks the only places a line may break; the text itself is the address unchanged.
+    expect(shown.innerHTML).toBe('augusta<wbr>.ada<wbr>.king-noel@<wbr>analytical-engine<wbr>.computing<wbr>.example');
   });
 });

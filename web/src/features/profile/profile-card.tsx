@@ -3,6 +3,7 @@ import { Alert } from '../../components/alert';
 import { Avatar } from '../../components/avatar';
 import { Button } from '../../components/button';
 import { Card } from '../../components/card';
+import { EmailAddress } from '../../components/email-address';
 import { PencilIcon, UserIcon } from '../../components/icons';
 import { TextField } from '../../components/text-field';
 import { formErrorsFrom } from '../../lib/form-errors';
@@ -87,11 +88,13 @@ export function ProfileCard({ user, onUpdated }: ProfileCardProps) {
           {saved ? <Alert tone="success">Your profile has been saved.</Alert> : null}
           <div className={styles.identity}>
             <Avatar name={`${user.first_name} ${user.last_name}`} size={48} />
-            <div>
+            <div className={styles.who}>
               <p className={styles.name}>
                 {user.first_name} {user.last_name}
               </p>
-              <p className={styles.muted}>{user.email}</p>
+              <p className={styles.muted}>
+                <EmailAddress address={user.email} />
+              </p>
             </div>
           </div>
           <dl className={styles.facts}>

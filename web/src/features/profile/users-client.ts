@@ -1,4 +1,5 @@
-import { api, type RequestBody, type ResponseBody } from '../../lib/api-client';
+import { api } from '../../lib/api-client';
+import type { RequestBody, ResponseBody } from '../../lib/api-operations';
 
 /** Profile is the signed-in user as the API returns them. */
 export type Profile = ResponseBody<'/api/users/me', 'put'>;

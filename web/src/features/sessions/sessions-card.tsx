@@ -6,7 +6,7 @@ import { Card } from '../../components/card';
 import { LaptopIcon, PhoneIcon } from '../../components/icons';
 import { LoadError } from '../../components/load-error';
 import { SkeletonList } from '../../components/skeleton';
-import { ApiError } from '../../lib/api-client';
+import { ApiError } from '../../lib/api-error';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { useResource } from '../../lib/use-resource';

@@ -1,4 +1,5 @@
-import { api, type ResponseBody } from '../../lib/api-client';
+import { api } from '../../lib/api-client';
+import type { ResponseBody } from '../../lib/api-operations';
 
 /** Session is one device where the user is signed in. */
 export type Session = ResponseBody<'/api/users/me/sessions', 'get'>[number];

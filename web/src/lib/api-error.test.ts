@@ -1,0 +1,104 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { ApiError, toApiError } from './api-error';
+
+describe('toApiError', () => {
+  it('uses a string detail as the message and keeps the code', () => {
+    const error = toApiError(400, { detail: 'User with this email already exists', code: 'email_taken' });
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(400);
+    expect(error.code).toBe('email_taken');
+    expect(error.message).toBe('User with this email already exists.');
+    expect(error.fieldErrors).toEqual([]);
+  });
+
+  it('maps each item of a list detail to the field its loc names', () => {
+    const error = toApiError(422, {
+      detail: [
+        { loc: ['body', 'email'], msg: 'value is not a valid email address', type: 'value_error.email' },
+        { loc: ['body', 'first_name'], msg: 'field required', type: 'value_error.missing' },
+        {
+          loc: ['body', 'password'],
+          msg: 'ensure this value has at least 8 characters',
+          type: 'value_error.any_str.min_length',
+        },
+      ],
+      code: 'invalid_input',
+    });
+    expect(error.code).toBe('invalid_input');
+    expect(error.message).toBe('Some fields need your attention.');
+    expect(error.message).not.toContain('[object Object]');
+    expect(error.fieldErrors).toEqual([
+      { field: 'email', message: 'Enter a valid email address.', type: 'value_error.email' },
+      { field: 'first_name', message: 'This field is required.', type: 'value_error.missing' },
+      {
+        field: 'password',
+        message: 'Use at least 8 characters.',
+        type: 'value_error.any_str.min_length',
+      },
+    ]);
+  });
+
+  it('rewords length limits, treating "at least 1 character" as required', () => {
+    const error = toApiError(422, {
+      detail: [
+        {
+          loc: ['body', 'first_name'],
+          msg: 'ensure this value has at least 1 characters',
+          type: 'value_error.any_str.min_length',
+        },
+        {
+          loc: ['body', 'last_name'],
+          msg: 'ensure this value has at most 100 characters',
+          type: 'value_error.any_str.max_length',
+        },
+        {
+          loc: ['body', 'password'],
+          msg: 'ensure this value has at most 72 bytes (bcrypt reads no further)',
+          type: 'value_error.any_str.max_length',
+        },
+        {
+          loc: ['body', 'provider'],
+          msg: "value is not a valid enumeration member; permitted: 'gmail'",
+          type: 'type_error.enum',
+        },
+      ],
+    });
+    expect(error.fieldErrors.map((f) => f.message)).toEqual([
+      'This field is required.',
+      'Use at most 100 characters.',
+      'Use at most 72 bytes.',
+      "Value is not a valid enumeration member; permitted: 'gmail'.",
+    ]);
+  });
+
+  it('chooses the wording by type, not by the text of the message', () => {
+    const error = toApiError(422, {
+      detail: [
+        { loc: ['body', 'a'], msg: 'ensure this value has at least 8 characters', type: 'value_error.custom' },
+        { loc: ['body', 'b'], msg: 'zu lang: höchstens 100 Zeichen', type: 'value_error.any_str.max_length' },
+        { loc: ['body', 'c'], msg: 'must not contain control characters', type: 'value_error.str.control_characters' },
+      ],
+    });
+    expect(error.fieldErrors.map((f) => f.message)).toEqual([
+      'Ensure this value has at least 8 characters.',
+      'Use at most 100 characters.',
+      'Remove the invisible control characters.',
+    ]);
+  });
+
+  it('uses a body-level validation item as the message', () => {
+    const error = toApiError(422, { detail: [{ loc: ['body'], msg: 'invalid JSON', type: 'value_error.jsondecode' }] });
+    expect(error.message).toBe('Invalid JSON.');
+    expect(error.fieldErrors).toHaveLength(1);
+  });
+
+  it.each([
+    [500, '<html>Bad gateway</html>', 'Something went wrong on our side. Please try again.'],
+    [429, undefined, 'Too many attempts. Please wait a moment and try again.'],
+    [418, { detail: '' }, 'The request failed (418). Please try again.'],
+    [400, { detail: { nested: true } }, 'The request failed (400). Please try again.'],
+  ])('falls back to a sentence for status %i with an unusable body', (status, body, message) => {
+    expect(toApiError(status, body).message).toBe(message);
+  });
+});
