@@ -1,5 +1,6 @@
-// Package password hashes and verifies passwords with bcrypt. The cost is a value passed in,
-// never a global, so tests run fast at a low cost while production uses a safe one.
+// Package password hashes passwords with bcrypt and verifies bcrypt and the imported formats
+// (argon2id, passlib's pbkdf2_sha256). The cost is a value passed in, never a global, so
+// tests run fast at a low cost while production uses a safe one.
 package password
 
 import (
@@ -20,7 +21,10 @@ const DefaultCost = 12
 var ErrTooLong = errors.New("password is longer than 72 bytes")
 
 // Bcrypt hashes at one cost and verifies hashes of any cost in the standard $2a$/$2b$/$2y$
-// formats, so hashes made by Python's passlib or bcrypt verify here.
+// formats, so hashes made by Python's passlib or bcrypt verify here. Verify also dispatches
+// by prefix to the imported Formats, and NeedsRehash is true for them: the service's Hasher
+// keeps its three methods and an imported user becomes a bcrypt one on the next sign-in,
+// with no format-aware code outside this package.
 type Bcrypt struct {
 	cost int
 }
@@ -45,10 +49,19 @@ func (b *Bcrypt) Hash(pw string) (string, error) {
 	return string(h), nil
 }
 
-// Verify reports whether pw matches hash. A mismatch is (false, nil); an error means the
-// stored hash is malformed. bcrypt reads only the first MaxBytes, so a longer password that
-// shares them would match: it is refused, after the same work.
+// Verify reports whether pw matches hash, in any of the Formats. A mismatch is (false, nil);
+// an error (ErrUnknownFormat, ErrMalformedHash or ErrOutOfBounds, wrapped) means the stored
+// hash cannot be checked, and no work was done on it. bcrypt reads only the first MaxBytes,
+// so a longer password that shares them would match: it is refused, after the same work
+// (see VerifyTruncated for imported hashes). A bcrypt hash may cost up to MaxBcryptCost or
+// b's own cost, whichever is higher.
 func (b *Bcrypt) Verify(hash, pw string) (bool, error) {
+	if !isBcrypt(hash) {
+		return verifyImported(hash, pw)
+	}
+	if _, err := parseBcrypt(hash, max(MaxBcryptCost, b.cost)); err != nil {
+		return false, err
+	}
 	err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw))
 	switch {
 	case err == nil:
@@ -56,13 +69,17 @@ func (b *Bcrypt) Verify(hash, pw string) (bool, error) {
 	case errors.Is(err, bcrypt.ErrMismatchedHashAndPassword):
 		return false, nil
 	default:
-		return false, fmt.Errorf("bcrypt: %w", err)
+		return false, fmt.Errorf("%w: bcrypt: %w", ErrMalformedHash, err)
 	}
 }
 
-// NeedsRehash reports whether hash was made at another cost than b's (passlib's
-// deprecated="auto"): after a successful sign-in the caller stores a fresh hash.
+// NeedsRehash reports whether hash is not a bcrypt hash at b's cost (passlib's
+// deprecated="auto"): true for every imported format and for bcrypt at another cost, so after
+// a successful sign-in the caller stores a fresh hash.
 func (b *Bcrypt) NeedsRehash(hash string) bool {
-	cost, err := bcrypt.Cost([]byte(hash))
+	if !isBcrypt(hash) {
+		return true
+	}
+	cost, err := parseBcrypt(hash, bcrypt.MaxCost)
 	return err != nil || cost != b.cost
 }
