@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/gatehouse/gatehouse/internal/importer"
+	"github.com/gatehouse/gatehouse/internal/mailbox"
 )
 
 var _ importer.Store = (*Store)(nil)
@@ -28,7 +29,7 @@ var errDryRun = errors.New("dry run")
 func (s *Store) ImportUsers(ctx context.Context, users []importer.User, dryRun bool) ([]importer.Outcome, error) {
 	var out []importer.Outcome
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		inserted, err := insertUsers(ctx, tx, users)
+		inserted, err := s.insertUsers(ctx, tx, users)
 		if err != nil {
 			return err
 		}
@@ -36,7 +37,7 @@ func (s *Store) ImportUsers(ctx context.Context, users []importer.User, dryRun b
 		if err != nil {
 			return err
 		}
-		if err := insertAccounts(ctx, tx, users, inserted); err != nil {
+		if err := s.insertAccounts(ctx, tx, users, inserted); err != nil {
 			return err
 		}
 		if dryRun {
@@ -53,34 +54,66 @@ func (s *Store) ImportUsers(ctx context.Context, users []importer.User, dryRun b
 	return out, nil
 }
 
-// insertUsers inserts users in statements of at most maxParams parameters and returns the ids
-// it inserted.
-func insertUsers(ctx context.Context, tx *sql.Tx, users []importer.User) (map[uuid.UUID]bool, error) {
-	const cols = 8
+// insertUsers inserts users and returns the ids it inserted. PostgreSQL gets one statement
+// per batch, its columns as arrays (unnest), so it parses once and plans once; SQLite gets a
+// prepared single-row INSERT run per user, which costs it far less than parsing a statement
+// with thousands of parameters.
+func (s *Store) insertUsers(ctx context.Context, tx *sql.Tx, users []importer.User) (map[uuid.UUID]bool, error) {
 	inserted := make(map[uuid.UUID]bool, len(users))
-	for start := 0; start < len(users); start += maxParams / cols {
-		chunk := users[start:min(len(users), start+maxParams/cols)]
-		args := make([]any, 0, len(chunk)*cols)
-		for _, u := range chunk {
-			args = append(args, u.ID, u.Email, u.FirstName, u.LastName, u.PasswordHash, newSecurityStamp(),
-				timeValue{u.CreatedAt}, timeValue{u.UpdatedAt})
+	if s.dialect == DialectPostgres {
+		cols := make([][]string, 8)
+		for i := range cols {
+			cols[i] = make([]string, len(users))
 		}
-		rows, err := tx.QueryContext(ctx, `INSERT INTO users (`+userColumns+`) VALUES `+
-			placeholders(len(chunk), cols)+` ON CONFLICT DO NOTHING RETURNING id`, args...)
+		for i, u := range users {
+			created, err := timeValue{u.CreatedAt}.Value()
+			if err != nil {
+				return nil, err
+			}
+			updated, err := timeValue{u.UpdatedAt}.Value()
+			if err != nil {
+				return nil, err
+			}
+			for c, v := range []string{u.ID.String(), u.Email, u.FirstName, u.LastName, u.PasswordHash,
+				newSecurityStamp(), created.(string), updated.(string)} {
+				cols[c][i] = v
+			}
+		}
+		rows, err := tx.QueryContext(ctx, `
+			INSERT INTO users (`+userColumns+`)
+			SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+				$7::timestamptz[], $8::timestamptz[])
+			ON CONFLICT DO NOTHING RETURNING id`,
+			cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7])
 		if err != nil {
 			return nil, err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var id uuid.UUID
 			if err := rows.Scan(&id); err != nil {
-				rows.Close()
 				return nil, err
 			}
 			inserted[id] = true
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		return inserted, rows.Err()
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO users (`+userColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return nil, err
+	}
+	defer stmt.Close()
+	for _, u := range users {
+		res, err := stmt.ExecContext(ctx, u.ID, u.Email, u.FirstName, u.LastName, u.PasswordHash, newSecurityStamp(),
+			timeValue{u.CreatedAt}, timeValue{u.UpdatedAt})
+		if err != nil {
 			return nil, err
+		}
+		if n, err := rowsAffected(res); err != nil {
+			return nil, err
+		} else if n == 1 {
+			inserted[u.ID] = true
 		}
 	}
 	return inserted, nil
@@ -129,50 +162,58 @@ func outcomes(ctx context.Context, tx *sql.Tx, users []importer.User, inserted m
 	return out, nil
 }
 
-// insertAccounts inserts the email accounts of the users just inserted. An account whose id
-// or (user, address) is taken is skipped.
-func insertAccounts(ctx context.Context, tx *sql.Tx, users []importer.User, inserted map[uuid.UUID]bool) error {
-	const cols = 7
-	var args []any
-	flush := func() error {
-		if len(args) == 0 {
-			return nil
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO email_accounts (`+emailAccountColumns+`) VALUES `+
-			placeholders(len(args)/cols, cols)+` ON CONFLICT DO NOTHING`, args...)
-		args = args[:0]
-		return err
-	}
+// insertAccounts inserts the email accounts of the users just inserted, as insertUsers
+// inserts users. An account whose id or (user, address) is taken is skipped.
+func (s *Store) insertAccounts(ctx context.Context, tx *sql.Tx, users []importer.User, inserted map[uuid.UUID]bool) error {
+	var accounts []mailbox.EmailAccount
 	for _, u := range users {
-		if !inserted[u.ID] {
-			continue
+		if inserted[u.ID] {
+			accounts = append(accounts, u.Accounts...)
 		}
-		for _, a := range u.Accounts {
-			args = append(args, a.ID, u.ID, a.EmailAddress, string(a.Provider), a.DisplayName,
-				timeValue{a.CreatedAt}, timeValue{a.UpdatedAt})
-			if len(args)+cols > maxParams {
-				if err := flush(); err != nil {
-					return err
-				}
+	}
+	if len(accounts) == 0 {
+		return nil
+	}
+	if s.dialect == DialectPostgres {
+		cols := make([][]string, 7)
+		for i := range cols {
+			cols[i] = make([]string, len(accounts))
+		}
+		for i, a := range accounts {
+			created, err := timeValue{a.CreatedAt}.Value()
+			if err != nil {
+				return err
+			}
+			updated, err := timeValue{a.UpdatedAt}.Value()
+			if err != nil {
+				return err
+			}
+			for c, v := range []string{a.ID.String(), a.UserID.String(), a.EmailAddress, string(a.Provider), a.DisplayName,
+				created.(string), updated.(string)} {
+				cols[c][i] = v
 			}
 		}
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO email_accounts (`+emailAccountColumns+`)
+			SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
+				$6::timestamptz[], $7::timestamptz[])
+			ON CONFLICT DO NOTHING`,
+			cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6])
+		return err
 	}
-	return flush()
-}
-
-// placeholders returns n tuples of cols numbered parameters: ($1, $2), ($3, $4), …
-func placeholders(n, cols int) string {
-	var b strings.Builder
-	b.Grow(n * cols * 7)
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO email_accounts (`+emailAccountColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, a := range accounts {
+		if _, err := stmt.ExecContext(ctx, a.ID, a.UserID, a.EmailAddress, string(a.Provider), a.DisplayName,
+			timeValue{a.CreatedAt}, timeValue{a.UpdatedAt}); err != nil {
+			return err
 		}
-		b.WriteByte('(')
-		b.WriteString(list(i*cols+1, cols))
-		b.WriteByte(')')
 	}
-	return b.String()
+	return nil
 }
 
 // list returns n numbered parameters from $first: $1, $2, …
