@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gatehouse/gatehouse/internal/importer"
 	"github.com/gatehouse/gatehouse/internal/store/storetest"
 )
 
@@ -125,5 +126,56 @@ func TestImport_ArticleFixture(t *testing.T) {
 				t.Errorf("me: got %v, want the source's id and created_at in UTC", me)
 			}
 		})
+	}
+}
+
+// A JSON Lines file with the three hash formats and a user without one: each signs in through
+// the API with their password, and the one without a hash does not.
+func TestImport_JSONL(t *testing.T) {
+	records, err := importer.ReadArticle(context.Background(), articleDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hashes := map[string]string{}
+	for _, r := range records {
+		hashes[r.Email] = r.Hash
+	}
+	var lines []string
+	for _, l := range []struct{ email, hash string }{
+		{"bcrypt@example.com", hashes["grace@example.com"]},
+		{"argon@example.com", hashes["argon@example.com"]},
+		{"pbkdf2@example.com", hashes["pbkdf2@example.com"]},
+		{"nohash@example.com", ""},
+	} {
+		m := map[string]string{"email": l.email, "first_name": "J", "last_name": "L"}
+		if l.hash != "" {
+			m["password_hash"] = l.hash
+		}
+		b, _ := json.Marshal(m)
+		lines = append(lines, string(b))
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "users.jsonl")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"GATEHOUSE_BCRYPT_COST": "10", "GATEHOUSE_DATABASE_URL": filepath.Join(dir, "gatehouse.db")}
+	out, err := gatehouse(t, env, "", "import", "--from", file)
+	if err != nil || !strings.Contains(out, "imported 4 of 4 users") || !strings.Contains(out, "no_password") {
+		t.Fatalf("import: got %v\n%s", err, out)
+	}
+	srv := start(t, env)
+	for email, pw := range map[string]string{"bcrypt@example.com": "securepass123", "argon@example.com": "argon2-was-here", "pbkdf2@example.com": "pbkdf2-was-here"} {
+		for i := range 2 { // the second after the rehash to bcrypt
+			if got := signIn(t, srv.url, email, pw); got != http.StatusOK {
+				t.Errorf("sign in %s (#%d): got %d, want 200", email, i+1, got)
+			}
+		}
+	}
+	if got := signIn(t, srv.url, "nohash@example.com", ""); got == http.StatusOK {
+		t.Errorf("sign in without a password: got %d, want refused", got)
+	}
+	if got := signIn(t, srv.url, "nohash@example.com", "anything-at-all"); got != http.StatusUnauthorized {
+		t.Errorf("sign in as the user without a password: got %d, want 401", got)
 	}
 }
