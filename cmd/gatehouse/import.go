@@ -76,7 +76,7 @@ func runImport(ctx context.Context, e *env) error {
 	}
 	bar := newProgress(e.stdout, f.progress)
 	sum, err := importer.Run(ctx, records, importer.Options{
-		Store: e.store, OnConflict: policy, DryRun: f.dryRun, BatchSize: f.batch,
+		Store: e.store, OnConflict: policy, DryRun: f.dryRun, BatchSize: f.batch, Writers: writers(e),
 		Report:   func(p importer.Problem) { bar.line(p.String()) },
 		Progress: bar.update,
 	})
@@ -91,4 +91,13 @@ func runImport(ctx context.Context, e *env) error {
 	fmt.Fprintf(e.stdout, "%s %d of %d users (%d email accounts); %d already there, %d not imported, %d without a usable password; %d problems reported; %s\n",
 		what, sum.Imported, sum.Read, sum.Accounts, sum.Existing, sum.Skipped, sum.NoPassword, sum.Problems, sum.Elapsed.Round(1e6))
 	return nil
+}
+
+// writers is how many batches import writes at once: PostgreSQL spreads them over its cores;
+// SQLite writes one transaction at a time anyway.
+func writers(e *env) int {
+	if e.store.Dialect() == "postgres" {
+		return 4
+	}
+	return 1
 }

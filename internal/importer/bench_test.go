@@ -43,7 +43,9 @@ func BenchmarkImport(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				sum, err := importer.Run(context.Background(), records, importer.Options{Store: s})
+				read := time.Since(t0)
+				sum, err := importer.Run(context.Background(), records, importer.Options{Store: s, Writers: map[string]int{store.DialectPostgres: 4}[dialect]})
+				b.Logf("%d users: read the source in %s, wrote them in %s", n, read.Round(time.Millisecond), (time.Since(t0) - read).Round(time.Millisecond))
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
@@ -93,8 +94,11 @@ type Options struct {
 	BatchSize int
 	// Report is called once per Problem, in source order within each batch.
 	Report func(Problem)
-	// Progress is called after each batch.
+	// Progress is called after each batch, from one goroutine at a time.
 	Progress func(Progress)
+	// Writers is how many batches are written at once; 0 means 1. Several help PostgreSQL;
+	// SQLite has one writer whatever the number.
+	Writers int
 	// Now is the clock for rows without created_at; nil means time.Now.
 	Now func() time.Time
 }
@@ -132,23 +136,60 @@ func Run(ctx context.Context, records []Record, o Options) (Summary, error) {
 	}
 	sum.Problems = len(problems)
 
-	batch := make([]User, 0, o.BatchSize)
-	refs := make([]string, 0, o.BatchSize)
-	done := 0
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	// Batches, each with the rows it spans (so progress counts the rows skipped too).
+	type batch struct {
+		users []User
+		refs  []string
+		span  int
+	}
+	var batches []batch
+	cur, span := batch{}, 0
+	for i, u := range users {
+		span++
+		if u == nil {
+			sum.Skipped++
+			continue
 		}
-		out, err := o.Store.ImportUsers(ctx, batch, o.DryRun)
+		cur.users = append(cur.users, *u)
+		cur.refs = append(cur.refs, records[i].Ref)
+		if len(cur.users) == o.BatchSize {
+			cur.span, span = span, 0
+			batches = append(batches, cur)
+			cur = batch{}
+		}
+	}
+	if cur.span = span; len(cur.users) > 0 || span > 0 {
+		batches = append(batches, cur)
+	}
+
+	// Writers take batches in turn; on PostgreSQL several keep both the server's cores busy,
+	// and each batch is still its own transaction. The first failure stops them all.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var mu sync.Mutex
+	var firstErr error
+	done := 0
+	write := func(b batch) {
+		var out []Outcome
+		var err error
+		if len(b.users) > 0 {
+			out, err = o.Store.ImportUsers(ctx, b.users, o.DryRun)
+		}
+		mu.Lock()
+		defer mu.Unlock()
 		if err != nil {
-			return err
+			if firstErr == nil {
+				firstErr = err
+				cancel()
+			}
+			return
 		}
 		for i, oc := range out {
 			switch oc {
 			case Inserted:
 				sum.Imported++
-				sum.Accounts += len(batch[i].Accounts)
-				if auth.Unusable(batch[i].PasswordHash) {
+				sum.Accounts += len(b.users[i].Accounts)
+				if auth.Unusable(b.users[i].PasswordHash) {
 					sum.NoPassword++
 				}
 			case Exists:
@@ -156,34 +197,41 @@ func Run(ctx context.Context, records []Record, o Options) (Summary, error) {
 			case EmailTaken:
 				sum.Skipped++
 				sum.Problems++
-				report(Problem{refs[i], KindEmailTaken, "another Gatehouse user has " + batch[i].Email + "; not imported"})
+				report(Problem{b.refs[i], KindEmailTaken, "another Gatehouse user has " + b.users[i].Email + "; not imported"})
 			}
 		}
-		batch, refs = batch[:0], refs[:0]
-		if o.Progress != nil && done < len(records) {
+		done += b.span
+		if o.Progress != nil {
 			o.Progress(Progress{Done: done, Total: len(records), Elapsed: time.Since(start)})
 		}
-		return nil
 	}
-	for i, u := range users {
-		done++
-		if u == nil {
-			sum.Skipped++
-			continue
-		}
-		batch = append(batch, *u)
-		refs = append(refs, records[i].Ref)
-		if len(batch) == o.BatchSize {
-			if err := flush(); err != nil {
-				return sum, err
+	work := make(chan batch)
+	var wg sync.WaitGroup
+	for range max(1, o.Writers) {
+		wg.Go(func() {
+			for b := range work {
+				write(b)
 			}
+		})
+	}
+feed:
+	for _, b := range batches {
+		select {
+		case work <- b:
+		case <-ctx.Done():
+			break feed
 		}
 	}
-	if err := flush(); err != nil {
-		return sum, err
+	close(work)
+	wg.Wait()
+	if firstErr == nil && ctx.Err() != nil {
+		firstErr = ctx.Err()
 	}
-	if o.Progress != nil {
-		o.Progress(Progress{Done: done, Total: len(records), Elapsed: time.Since(start)})
+	if firstErr != nil {
+		return sum, firstErr
+	}
+	if o.Progress != nil && len(batches) == 0 {
+		o.Progress(Progress{Done: len(records), Total: len(records), Elapsed: time.Since(start)})
 	}
 	sum.Elapsed = time.Since(start)
 	return sum, nil

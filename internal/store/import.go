@@ -56,8 +56,8 @@ func (s *Store) ImportUsers(ctx context.Context, users []importer.User, dryRun b
 
 // insertUsers inserts users and returns the ids it inserted. PostgreSQL gets one statement
 // per batch, its columns as arrays (unnest), so it parses once and plans once; SQLite gets a
-// prepared single-row INSERT run per user, which costs it far less than parsing a statement
-// with thousands of parameters.
+// prepared INSERT of sqliteRows rows, since parsing one statement with thousands of
+// parameters costs it more than the inserts.
 func (s *Store) insertUsers(ctx context.Context, tx *sql.Tx, users []importer.User) (map[uuid.UUID]bool, error) {
 	inserted := make(map[uuid.UUID]bool, len(users))
 	if s.dialect == DialectPostgres {
@@ -98,25 +98,63 @@ func (s *Store) insertUsers(ctx context.Context, tx *sql.Tx, users []importer.Us
 		}
 		return inserted, rows.Err()
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO users (`+userColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`)
-	if err != nil {
-		return nil, err
-	}
-	defer stmt.Close()
-	for _, u := range users {
-		res, err := stmt.ExecContext(ctx, u.ID, u.Email, u.FirstName, u.LastName, u.PasswordHash, newSecurityStamp(),
-			timeValue{u.CreatedAt}, timeValue{u.UpdatedAt})
+	// SQLite: statements of sqliteRows rows, the one for full chunks prepared once per batch.
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	for start := 0; start < len(users); start += sqliteRows {
+		chunk := users[start:min(len(users), start+sqliteRows)]
+		args := make([]any, 0, len(chunk)*8)
+		for _, u := range chunk {
+			args = append(args, u.ID, u.Email, u.FirstName, u.LastName, u.PasswordHash, newSecurityStamp(),
+				timeValue{u.CreatedAt}, timeValue{u.UpdatedAt})
+		}
+		query := `INSERT INTO users (` + userColumns + `) VALUES ` + anonymous(len(chunk), 8) +
+			` ON CONFLICT DO NOTHING RETURNING id`
+		var rows *sql.Rows
+		var err error
+		if len(chunk) == sqliteRows {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, query); err != nil {
+					return nil, err
+				}
+			}
+			rows, err = full.QueryContext(ctx, args...)
+		} else {
+			rows, err = tx.QueryContext(ctx, query, args...)
+		}
 		if err != nil {
 			return nil, err
 		}
-		if n, err := rowsAffected(res); err != nil {
+		for rows.Next() {
+			var id uuid.UUID
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			inserted[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return nil, err
-		} else if n == 1 {
-			inserted[u.ID] = true
 		}
 	}
 	return inserted, nil
+}
+
+// sqliteRows is how many rows one SQLite INSERT writes: enough to spend little per row on the
+// statement, few enough that parsing it stays cheap.
+const sqliteRows = 50
+
+// anonymous returns n tuples of cols anonymous parameters, (?, ?), (?, ?), …: the SQLite
+// driver looks every named parameter up by number, which costs it quadratic time in a long
+// statement, and skips that for these.
+func anonymous(n, cols int) string {
+	tuple := "(" + strings.Repeat("?,", cols-1) + "?)"
+	return strings.Repeat(tuple+",", n-1) + tuple
 }
 
 // outcomes tells, for each user not inserted, whether its id was there already (Exists) or
