@@ -46,6 +46,9 @@ func writeCommandHelp(w io.Writer, cmd command, fs *flag.FlagSet) {
 	if cmd.name == "help" {
 		flags = " [command]"
 	}
+	if cmd.target != "" {
+		flags = " " + cmd.target + flags
+	}
 	fmt.Fprintf(w, "usage: gatehouse %s%s\n\n%s\n", cmd.name, flags, cmd.doc)
 	if cmd.scope == 0 {
 		fmt.Fprintln(w, "\nIt takes no flags.")

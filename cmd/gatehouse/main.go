@@ -169,12 +169,8 @@ func runIO(ctx context.Context, args []string, getenv func(string) string, stdin
 	}
 
 	e := &env{stdout: stdout, stdin: stdin}
-	if cmd.target != "" {
+	if cmd.target != "" && !(len(rest) > 0 && isHelpFlag(rest[0])) {
 		if len(rest) == 0 || rest[0] == "" || rest[0][0] == '-' {
-			if len(rest) > 0 && isHelpFlag(rest[0]) {
-				writeCommandHelp(stdout, cmd, flag.NewFlagSet(cmd.name, flag.ContinueOnError))
-				return nil
-			}
 			return usageError(fmt.Errorf("usage: gatehouse %s %s [flags]", cmd.name, cmd.target))
 		}
 		e.target, rest = rest[0], rest[1:]
