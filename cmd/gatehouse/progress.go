@@ -95,7 +95,7 @@ func (p *progress) status() string {
 	}
 	eta := "—"
 	if rate > 0 {
-		eta = (time.Duration(float64(pr.Total-pr.Done)/rate) * time.Second).Round(time.Second).String()
+		eta = time.Duration(float64(pr.Total-pr.Done) / rate * float64(time.Second)).Round(time.Second).String()
 	}
 	pct := 100
 	if pr.Total > 0 {
