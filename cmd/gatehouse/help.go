@@ -25,7 +25,7 @@ func usage() string {
 	var b strings.Builder
 	b.WriteString("usage: gatehouse [command] [flags]\n\ncommands:\n")
 	for _, c := range commands {
-		fmt.Fprintf(&b, "  %-14s %s\n", c.name, c.summary)
+		fmt.Fprintf(&b, "  %-21s %s\n", c.name, c.summary)
 	}
 	b.WriteString("\n\"gatehouse COMMAND -h\" says what a command does and lists its flags; every flag also has a\n" +
 		"GATEHOUSE_* environment variable (a flag wins).\n")
@@ -45,6 +45,9 @@ func writeCommandHelp(w io.Writer, cmd command, fs *flag.FlagSet) {
 	}
 	if cmd.name == "help" {
 		flags = " [command]"
+	}
+	if cmd.target != "" {
+		flags = " " + cmd.target + flags
 	}
 	fmt.Fprintf(w, "usage: gatehouse %s%s\n\n%s\n", cmd.name, flags, cmd.doc)
 	if cmd.scope == 0 {

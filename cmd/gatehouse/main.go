@@ -46,6 +46,12 @@ type command struct {
 	// migrate the database before run. 0: no settings, no database.
 	scope config.Scope
 	run   func(ctx context.Context, e *env) error
+	// flags, when set, defines the command's own flags on fs, and returns what run reads
+	// them from (as env.opts).
+	flags func(fs *flag.FlagSet) any
+	// target names the one argument the command takes before its flags ("" for none), as
+	// "gatehouse users show EMAIL|ID" takes it.
+	target string
 }
 
 // env is what a command runs with.
@@ -53,6 +59,10 @@ type env struct {
 	cfg    config.Config
 	log    *slog.Logger
 	stdout io.Writer
+	stdin  io.Reader
+	// opts is what the command's own flags parsed into; target its argument.
+	opts   any
+	target string
 	// store is open, migrated and sealed, with secrets; both nil for commands without a scope.
 	store   *store.Store
 	secrets *secret.Keyring
@@ -97,6 +107,8 @@ var commands = []command{
 			"GATEHOUSE_SECRET_KEY_PREVIOUS and restart again.",
 		scope: config.ScopeDatabase, run: rotateSecret,
 	},
+	importCommand,
+	usersList, usersShow, usersCreate, usersSetPassword, usersRevokeSessions, usersDelete,
 	{
 		name: "openapi", summary: "print the OpenAPI 3.1 document",
 		doc: "Print the OpenAPI 3.1 document of the API, as /openapi.json serves it.",
@@ -123,15 +135,20 @@ var commands = []command{
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
+	if err := runIO(ctx, os.Args, os.Getenv, os.Stdin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "gatehouse:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }
 
 // run carries out one command. It returns when the command is done or, for serve, when ctx
 // ends and in-flight requests and background jobs have finished.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	return runIO(ctx, args, getenv, os.Stdin, stdout)
+}
+
+// runIO is run reading the terminal's input (a password, a confirmation) from stdin.
+func runIO(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
 	name, rest := commands[0].name, args[1:]
 	if len(rest) > 0 {
 		switch {
@@ -150,15 +167,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			name = "help"
 		}
 	}
+	name, rest = subcommand(name, rest)
 	cmd, ok := find(name)
 	if !ok {
-		return fmt.Errorf("unknown command %q\n\n%s", name, usage())
+		return usageError(fmt.Errorf("unknown command %q\n\n%s", name, usage()))
 	}
 
-	e := &env{stdout: stdout}
+	e := &env{stdout: stdout, stdin: stdin}
+	if cmd.target != "" && !(len(rest) > 0 && isHelpFlag(rest[0])) {
+		if len(rest) == 0 || rest[0] == "" || rest[0][0] == '-' {
+			return usageError(fmt.Errorf("usage: gatehouse %s %s [flags]", cmd.name, cmd.target))
+		}
+		e.target, rest = rest[0], rest[1:]
+	}
 	fs := flag.NewFlagSet("gatehouse "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	fs.Usage = func() { writeCommandHelp(stdout, cmd, fs) }
+	if cmd.flags != nil {
+		e.opts = cmd.flags(fs)
+	}
 	var err error
 	if cmd.scope == 0 {
 		err = fs.Parse(rest)
@@ -172,7 +199,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return nil // the command's help was printed
 	}
 	if err != nil {
-		return fmt.Errorf("configuration: %w", err)
+		return usageError(fmt.Errorf("configuration: %w", err))
 	}
 	if cmd.scope == 0 {
 		return cmd.run(ctx, e)

@@ -47,8 +47,13 @@ func (s *Service) hash(ctx context.Context, password string) (string, error) {
 	return hash, nil
 }
 
-// verify checks a password within a slot.
+// verify checks a password within a slot. An unusable hash (UnusablePasswordHash) matches
+// nothing, after the work of a real verification, so timing does not tell such users apart.
 func (s *Service) verify(ctx context.Context, hash, password string) (bool, error) {
+	if Unusable(hash) {
+		_, err := s.verify(ctx, s.dummyHash, password)
+		return false, err
+	}
 	var ok bool
 	var err error
 	if slotErr := s.withSlot(ctx, func() { ok, err = s.hasher.Verify(hash, password) }); slotErr != nil {

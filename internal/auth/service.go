@@ -194,14 +194,20 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 	if err := s.guard.Admit(ctx, a); err != nil {
 		return Tokens{}, err
 	}
-	u, err := s.checkCredentials(ctx, a.Email, password)
+	u, truncated, err := s.checkCredentials(ctx, a.Email, password)
 	if errors.Is(err, ErrInvalidCredentials) {
 		s.guard.Failed(ctx, a)
 	}
 	if err != nil {
 		return Tokens{}, err
 	}
-	if s.hasher.NeedsRehash(u.PasswordHash) {
+	if truncated {
+		if err := s.retireTruncated(ctx, u, password); errors.Is(err, ErrCredentialsChanged) || errors.Is(err, ErrUserNotFound) {
+			return Tokens{}, ErrInvalidCredentials
+		} else if err != nil {
+			return Tokens{}, fmt.Errorf("sign in: %w", err)
+		}
+	} else if s.hasher.NeedsRehash(u.PasswordHash) {
 		s.rehash(ctx, u, password)
 	}
 	client = client.clean()
@@ -271,7 +277,8 @@ func (s *Service) ClearSignInFailures(ctx context.Context, email string) error {
 
 // checkCredentials returns the user whose email and password these are. An address that is
 // not even valid is treated as unknown, after the same work, so it never reaches the database.
-func (s *Service) checkCredentials(ctx context.Context, email, password string) (*User, error) {
+// truncated says the password matched an imported hash by its first 72 bytes (verifyLogin).
+func (s *Service) checkCredentials(ctx context.Context, email, password string) (*User, bool, error) {
 	var u *User
 	var err error = ErrUserNotFound
 	if validEmail(email) {
@@ -279,21 +286,21 @@ func (s *Service) checkCredentials(ctx context.Context, email, password string) 
 	}
 	if errors.Is(err, ErrUserNotFound) {
 		if _, err := s.verify(ctx, s.dummyHash, password); err != nil {
-			return nil, err // busy: answered as for a known email
+			return nil, false, err // busy: answered as for a known email
 		}
-		return nil, ErrInvalidCredentials
+		return nil, false, ErrInvalidCredentials
 	}
 	if err != nil {
-		return nil, fmt.Errorf("sign in: %w", err)
+		return nil, false, fmt.Errorf("sign in: %w", err)
 	}
-	ok, err := s.verify(ctx, u.PasswordHash, password)
+	ok, truncated, err := s.verifyLogin(ctx, u.PasswordHash, password)
 	if err != nil {
-		return nil, fmt.Errorf("verify password of user %s: %w", u.ID, err)
+		return nil, false, fmt.Errorf("verify password of user %s: %w", u.ID, err)
 	}
 	if !ok {
-		return nil, ErrInvalidCredentials
+		return nil, false, ErrInvalidCredentials
 	}
-	return u, nil
+	return u, truncated, nil
 }
 
 // rehash stores a hash at the current cost (passlib's deprecated="auto") if the stored one is

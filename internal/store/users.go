@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -179,3 +180,40 @@ func expectOne(res sql.Result, err error, notFound error) error {
 	}
 	return nil
 }
+
+// ListUsers returns the users whose email contains emailContains (any, when empty) and that
+// were created at or after since (any, when zero), oldest first, at most limit of them (all,
+// when limit is 0).
+func (s *Store) ListUsers(ctx context.Context, emailContains string, since time.Time, limit int) ([]auth.User, error) {
+	q := `SELECT ` + userColumns + ` FROM users WHERE 1 = 1`
+	var args []any
+	if emailContains != "" {
+		args = append(args, "%"+likeEscaper.Replace(strings.ToLower(emailContains))+"%")
+		q += fmt.Sprintf(` AND email LIKE $%d ESCAPE '\'`, len(args))
+	}
+	if !since.IsZero() {
+		args = append(args, timeValue{since})
+		q += fmt.Sprintf(` AND created_at >= $%d`, len(args))
+	}
+	q += ` ORDER BY created_at, id`
+	if limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d`, limit)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	list := []auth.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		list = append(list, *u)
+	}
+	return list, wrap("list users", rows.Err())
+}
+
+// likeEscaper makes a string match itself in LIKE: emails may hold _ and %.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

@@ -46,6 +46,8 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"SignInWhilePasswordChanges", testSignInWhilePasswordChanges},
 		{"ConcurrentPasswordChanges", testConcurrentPasswordChanges},
 		{"EmailAccount", testEmailAccount},
+		{"ImportUsers", testImportUsers},
+		{"ListUsers", testListUsers},
 		{"ListSigningKeys", testListSigningKeys},
 		{"CreateSigningKey", testCreateSigningKey},
 		{"DeleteSigningKeysRetiredBefore", testDeleteSigningKeysRetiredBefore},
