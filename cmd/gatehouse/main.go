@@ -194,10 +194,23 @@ func serve(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	renderer, err := mail.NewRenderer(cfg.SiteName, cfg.PublicURL)
+	if err != nil {
+		return err
+	}
+	sender, devBox, err := mailSender(cfg, log)
+	if err != nil {
+		return err
+	}
 	svc, err := auth.NewService(auth.Options{
 		Store: st, Hasher: hasher, Logger: log,
 		Tokens:     token.NewIssuer(keys, cfg.Issuer, cfg.Audience, cfg.AccessTokenTTL),
 		RefreshTTL: cfg.RefreshTokenTTL, ReuseGrace: cfg.RefreshReuseGrace,
+		Email: auth.EmailOptions{
+			Mail: renderer, VerifyTTL: cfg.VerifyEmailTTL, ResetTTL: cfg.PasswordResetTTL,
+			ChangeTTL: cfg.EmailChangeTTL, RequireVerified: cfg.RequireVerifiedEmail,
+			Notices: cfg.SecurityNotices,
+		},
 	})
 	if err != nil {
 		return err
@@ -207,6 +220,7 @@ func serve(ctx context.Context, e *env) error {
 		RefreshTTL: cfg.RefreshTokenTTL, AllowedOrigins: cfg.AllowedOrigins, HSTSMaxAge: cfg.HSTSMaxAge,
 		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
 		Web:       web.Dist(), AppRoutes: web.Routes(), Version: buildVersion(),
+		DevMailbox: devBox,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -235,13 +249,11 @@ func serve(ctx context.Context, e *env) error {
 		}
 		return err
 	})
+	// Signed-out requests for a mail (reset, verification) are looked up and queued here, off
+	// the request path, so that their answer takes as long whatever the address.
+	bg.add("mail requests", time.Second, svc.RunMailRequests)
 	// Mail queued by any instance goes out through whichever relay claims it first. Without a
 	// sender the relay does not run: mail waits in the outbox, and its depth is logged.
-	// The development mailbox (the second result) is for the page that will list it.
-	sender, _, err := mailSender(cfg, log)
-	if err != nil {
-		return err
-	}
 	relay := mail.NewRelay(mail.RelayOptions{Store: st, Sender: sender, Logger: log})
 	if sender != nil {
 		bg.add("mail relay", mail.RelayInterval, relay.Run)

@@ -45,6 +45,8 @@ type Options struct {
 	// sign-ins then slows sign-ins, not every other request.
 	MaxConcurrentHashes int
 	HashWait            time.Duration
+	// Email configures verification, reset and email change (see EmailOptions).
+	Email EmailOptions
 }
 
 // Service carries out what users ask of Gatehouse; every rule lives here.
@@ -61,6 +63,7 @@ type Service struct {
 	dummyHash string
 	hashSlots chan struct{}
 	hashWait  time.Duration
+	email     emailFlows
 }
 
 // NewService returns a Service. It hashes once, to make the dummy hash at the current cost.
@@ -75,6 +78,10 @@ func NewService(o Options) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dummy hash: %w", err)
 	}
+	email, err := newEmailFlows(o.Email)
+	if err != nil {
+		return nil, err
+	}
 	slots := o.MaxConcurrentHashes
 	if slots <= 0 {
 		slots = 2 * runtime.GOMAXPROCS(0)
@@ -85,6 +92,7 @@ func NewService(o Options) (*Service, error) {
 		// Microseconds: what both databases keep, so a response says what a later read says.
 		now:       func() time.Time { return o.Now().UTC().Truncate(time.Microsecond) },
 		dummyHash: dummy, hashSlots: make(chan struct{}, slots), hashWait: cmp.Or(o.HashWait, 5*time.Second),
+		email: email,
 	}, nil
 }
 
@@ -130,7 +138,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error)
 		ID: uuid.New(), Email: in.Email, FirstName: in.FirstName, LastName: in.LastName,
 		PasswordHash: hash, CreatedAt: now, UpdatedAt: now,
 	}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	if err := s.createUser(ctx, u); err != nil {
 		return nil, fmt.Errorf("register: %w", err)
 	}
 	s.log.InfoContext(ctx, "user registered", "user_id", u.ID)
@@ -157,6 +165,9 @@ type Tokens struct {
 func (s *Service) Login(ctx context.Context, email, password string, client Client) (Tokens, error) {
 	u, err := s.checkCredentials(ctx, normalizeEmail(email), password)
 	if err != nil {
+		return Tokens{}, err
+	}
+	if err := s.checkVerified(u); err != nil {
 		return Tokens{}, err
 	}
 	if s.hasher.NeedsRehash(u.PasswordHash) {

@@ -54,6 +54,16 @@ type Config struct {
 	MailFrom string
 	// DevMailbox writes mail as .eml files under the data directory instead of sending it.
 	DevMailbox bool
+	// VerifyEmailTTL, PasswordResetTTL and EmailChangeTTL are how long mailed links and codes
+	// stay valid.
+	VerifyEmailTTL   time.Duration
+	PasswordResetTTL time.Duration
+	EmailChangeTTL   time.Duration
+	// RequireVerifiedEmail refuses sign-in (after the password verified) to accounts whose
+	// address is not confirmed.
+	RequireVerifiedEmail bool
+	// SecurityNotices sends the "password changed" and "email change asked for" notices.
+	SecurityNotices bool
 }
 
 // DefaultDatabaseURL is GATEHOUSE_DATABASE_URL's default. Its directory, data/, is the only
@@ -114,6 +124,16 @@ var Settings = []setting{
 		func(c *Config, v string) error { return mailFrom(&c.MailFrom, v) }},
 	{"GATEHOUSE_DEV_MAILBOX", "dev-mailbox", "false", "development only: write mail as .eml files under the data directory instead of sending it",
 		func(c *Config, v string) error { return boolean(&c.DevMailbox, v) }},
+	{"GATEHOUSE_VERIFY_EMAIL_TTL", "verify-email-ttl", "24h", "how long an email verification link and code stay valid (5m–168h)",
+		func(c *Config, v string) error { return duration(&c.VerifyEmailTTL, v, 5*time.Minute, 168*time.Hour) }},
+	{"GATEHOUSE_PASSWORD_RESET_TTL", "password-reset-ttl", "1h", "how long a password-reset link and code stay valid (5m–24h)",
+		func(c *Config, v string) error { return duration(&c.PasswordResetTTL, v, 5*time.Minute, 24*time.Hour) }},
+	{"GATEHOUSE_EMAIL_CHANGE_TTL", "email-change-ttl", "24h", "how long an email-change confirmation stays valid (5m–168h)",
+		func(c *Config, v string) error { return duration(&c.EmailChangeTTL, v, 5*time.Minute, 168*time.Hour) }},
+	{"GATEHOUSE_REQUIRE_VERIFIED_EMAIL", "require-verified-email", "false", "refuse sign-in (code email_not_verified, 403) to accounts whose address is not confirmed",
+		func(c *Config, v string) error { return boolean(&c.RequireVerifiedEmail, v) }},
+	{"GATEHOUSE_SECURITY_NOTICES", "security-notices", "true", "mail the account's address when its password changes or an email change is asked for",
+		func(c *Config, v string) error { return boolean(&c.SecurityNotices, v) }},
 	{"GATEHOUSE_LOG_FORMAT", "log-format", "text", "text or json",
 		func(c *Config, v string) error { return oneOf(&c.LogFormat, v, "text", "json") }},
 	{"GATEHOUSE_LOG_LEVEL", "log-level", "info", "debug, info, warn or error",

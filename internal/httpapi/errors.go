@@ -48,6 +48,16 @@ var statusOf = map[string]int{
 	// Every hashing slot stayed taken: overload, which passes. writeError adds Retry-After.
 	auth.ErrBusy.Code: http.StatusServiceUnavailable,
 
+	auth.ErrInvalidToken.Code:   http.StatusBadRequest,
+	auth.ErrInvalidCode.Code:    http.StatusBadRequest,
+	auth.ErrTokenUsed.Code:      http.StatusBadRequest,
+	auth.ErrEmailUnchanged.Code: http.StatusBadRequest,
+	// 403 only after the password verified: the caller proved it owns the account.
+	auth.ErrEmailNotVerified.Code:     http.StatusForbidden,
+	auth.ErrEmailAlreadyVerified.Code: http.StatusConflict,
+	// writeError adds Retry-After.
+	auth.ErrMailLimited.Code: http.StatusTooManyRequests,
+
 	mailbox.ErrEmailAccountNotFound.Code: http.StatusNotFound,
 	mailbox.ErrEmailAccountExists.Code:   http.StatusBadRequest,
 	mailbox.ErrTooManyEmailAccounts.Code: http.StatusBadRequest,
@@ -129,6 +139,8 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		w.Header().Set("WWW-Authenticate", "Bearer")
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "1")
+	case http.StatusTooManyRequests:
+		w.Header().Set("Retry-After", mailRetryAfter)
 	}
 	_ = encode(w, status, body)
 }

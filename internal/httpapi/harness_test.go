@@ -18,6 +18,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/mail"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/store"
@@ -67,6 +68,9 @@ type apiOptions struct {
 	tls     bool
 	hsts    time.Duration
 	trusted []netip.Prefix
+	// email configures the email flows; devMailbox is served at /dev/mailbox.
+	email      auth.EmailOptions
+	devMailbox *mail.DevMailbox
 }
 
 func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
@@ -87,11 +91,15 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 	svc, err := auth.NewService(auth.Options{
 		Store: st, Hasher: hasher, Logger: log, MaxConcurrentHashes: opt.maxHashes, HashWait: opt.hashWait,
 		Tokens:     token.NewIssuer(keys, "http://gatehouse.test", "gatehouse", 15*time.Minute),
-		RefreshTTL: 720 * time.Hour, ReuseGrace: opt.grace,
+		RefreshTTL: 720 * time.Hour, ReuseGrace: opt.grace, Email: opt.email,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	jobs, stopJobs := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); svc.RunMailRequests(jobs) }()
+	t.Cleanup(func() { stopJobs(); <-done })
 	var dist = fstest.MapFS{}
 	if opt.web != nil {
 		dist = opt.web
@@ -99,7 +107,7 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 	h := httpapi.NewServer(svc, keys, httpapi.Options{
 		Logger: log, SecureCookies: true, RefreshTTL: 720 * time.Hour, Web: dist, Version: "test",
 		AllowedOrigins: opt.origins, AppRoutes: web.Routes(), HSTSMaxAge: opt.hsts, TrustedProxies: opt.trusted,
-		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
+		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}), DevMailbox: opt.devMailbox,
 	})
 	srv := httptest.NewUnstartedServer(h)
 	client := http.DefaultClient

@@ -55,11 +55,18 @@ func (s *server) routes() []route {
 		{http.MethodPost, "/api/auth/session", withCookie, opSessionCreate, s.handleSessionCreate},
 		{http.MethodPost, "/api/auth/session/refresh", withCookie, opSessionRefresh, s.handleSessionRefresh},
 		{http.MethodDelete, "/api/auth/session", withCookie, opSessionDelete, s.handleSessionDelete},
+		{http.MethodPost, "/api/auth/verify-email", public, opVerifyEmail, s.handleVerifyEmail},
+		// Public, and bearer when a token is given: handleResendVerification authenticates.
+		{http.MethodPost, "/api/auth/verify-email/resend", public, opResendVerification, s.handleResendVerification},
+		{http.MethodPost, "/api/auth/password-reset", public, opPasswordReset, s.handlePasswordReset},
+		{http.MethodPost, "/api/auth/password-reset/confirm", public, opPasswordResetConfirm, s.handlePasswordResetConfirm},
+		{http.MethodPost, "/api/auth/email-change/report", public, opReportEmailChange, s.handleReportEmailChange},
 
 		{http.MethodGet, "/api/users/me", bearer, opMe, s.handleMe},
 		{http.MethodPut, "/api/users/me", bearer, opUpdateMe, s.handleUpdateMe},
 		{http.MethodDelete, "/api/users/me", bearer, opDeleteMe, s.handleDeleteMe},
 		{http.MethodPost, "/api/users/me/password", bearer, opChangePassword, s.handleChangePassword},
+		{http.MethodPost, "/api/users/me/email", bearer, opChangeEmail, s.handleChangeEmail},
 		{http.MethodGet, "/api/users/me/sessions", bearer, opListSessions, s.handleListSessions},
 		{http.MethodDelete, "/api/users/me/sessions", bearer, opRevokeOtherSessions, s.handleRevokeOtherSessions},
 		{http.MethodDelete, "/api/users/me/sessions/{id}", bearer, opRevokeSession, s.handleRevokeSession},

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/mail"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/token"
 )
@@ -41,6 +42,8 @@ type Options struct {
 	// AppRoutes are the page paths the web app routes (web.Routes()): they get its shell with
 	// 200, and every other page path gets the shell with 404.
 	AppRoutes []string
+	// DevMailbox, when set, is served at /dev/mailbox to loopback clients (see devmailbox.go).
+	DevMailbox *mail.DevMailbox
 	// Version is reported by /healthz.
 	Version string
 }
