@@ -54,6 +54,8 @@ type api struct {
 	logs *syncBuffer
 	// client trusts the server's certificate when it serves TLS.
 	client *http.Client
+	// handler is the server's handler, for requests that httptest's loopback cannot make.
+	handler http.Handler
 }
 
 type apiOptions struct {
@@ -118,7 +120,7 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 		srv.Start()
 	}
 	t.Cleanup(srv.Close)
-	return &api{t: t, url: srv.URL, logs: logs, client: client}
+	return &api{t: t, url: srv.URL, logs: logs, client: client, handler: h}
 }
 
 // reply is a response read whole.

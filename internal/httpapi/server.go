@@ -81,6 +81,10 @@ func NewServer(svc *auth.Service, keys *token.Keyring, opts Options) http.Handle
 	for _, p := range paths {
 		mux.Handle(p, s.methods(byPath[p]))
 	}
+	if opts.DevMailbox != nil {
+		mux.Handle("GET /dev/mailbox", s.devMailbox(opts.DevMailbox))
+		mux.Handle("GET /dev/mailbox/{id}", s.devMailbox(opts.DevMailbox))
+	}
 	mux.Handle("/", s.web())
 	return logRequests(s.log, secureHeaders(s.hsts(cors(opts.AllowedOrigins, mux))))
 }
