@@ -88,3 +88,17 @@ func (s *Service) notifyPasswordChanged(ctx context.Context, u *User) {
 	m, err := s.email.Mail.PasswordChanged(u.Email, mail.PasswordChanged{Name: u.FirstName, At: s.now()})
 	s.notify(ctx, m, err)
 }
+
+// NotifyNewDevice queues the notice of a sign-in to u from a device the account does not
+// trust, when notices are on. The abuse work's device tokens decide what is new and call it
+// after the sign-in succeeded; a failure is logged, never returned, so the sign-in stands.
+func (s *Service) NotifyNewDevice(ctx context.Context, u *User, client Client) {
+	if !s.email.Notices {
+		return
+	}
+	client = client.clean()
+	m, err := s.email.Mail.NewDeviceSignIn(u.Email, mail.NewDeviceSignIn{
+		Name: u.FirstName, At: s.now(), UserAgent: client.UserAgent, IP: client.IP,
+	})
+	s.notify(ctx, m, err)
+}

@@ -2,11 +2,13 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -344,4 +346,39 @@ func noSecrets(t *testing.T, a *api, secrets ...string) {
 			t.Fatalf("a secret is in the logs:\n%s", logs)
 		}
 	}
+}
+
+// TestFlows_TokenRace spends one token from many requests at once: exactly one succeeds and
+// the others hear token_used.
+func TestFlows_TokenRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFlows(t, st, apiOptions{})
+		a := f.register("ada@example.com")
+		wantStatus(t, f.req("POST", "/api/auth/password-reset", map[string]string{"email": a.email}), http.StatusAccepted)
+		tok, _ := secrets(t, f.last(2, a.email, "Reset your"), mail.PathResetPassword)
+		const n = 8
+		statuses := make(chan reply, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				statuses <- f.req("POST", "/api/auth/password-reset/confirm", map[string]string{
+					"token": tok, "new_password": fmt.Sprintf("new password %d", i),
+				})
+			})
+		}
+		wg.Wait()
+		close(statuses)
+		ok := 0
+		for r := range statuses {
+			switch {
+			case r.status == http.StatusOK:
+				ok++
+			case r.json()["code"] != "token_used":
+				t.Errorf("got %d %s, want 200 or token_used", r.status, r.body)
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("got %d successful resets, want 1", ok)
+		}
+	})
 }
