@@ -209,7 +209,7 @@ func serve(ctx context.Context, e *env) error {
 		Email: auth.EmailOptions{
 			Mail: renderer, VerifyTTL: cfg.VerifyEmailTTL, ResetTTL: cfg.PasswordResetTTL,
 			ChangeTTL: cfg.EmailChangeTTL, RequireVerified: cfg.RequireVerifiedEmail,
-			Notices: cfg.SecurityNotices,
+			Notices: cfg.SecurityNotices, PrivateRegistration: cfg.RegistrationPrivate,
 		},
 	})
 	if err != nil {

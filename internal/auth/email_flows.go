@@ -49,6 +49,10 @@ type EmailOptions struct {
 	VerifyTTL, ResetTTL, ChangeTTL time.Duration
 	// RequireVerified refuses sign-in to accounts whose address is unverified.
 	RequireVerified bool
+	// PrivateRegistration answers a registration with a taken address exactly as a new one
+	// (and mails the address's owner instead); it implies RequireVerified, since an account
+	// that signed in at once would tell the two apart.
+	PrivateRegistration bool
 	// Notices sends the security notices (password changed, email change asked for).
 	Notices bool
 	// Limiter counts mails sent per account and per IP; nil means an in-process Memory. The
@@ -77,6 +81,9 @@ func newEmailFlows(o EmailOptions) (emailFlows, error) {
 	o.VerifyTTL = cmp.Or(o.VerifyTTL, DefaultVerifyEmailTTL)
 	o.ResetTTL = cmp.Or(o.ResetTTL, DefaultPasswordResetTTL)
 	o.ChangeTTL = cmp.Or(o.ChangeTTL, DefaultEmailChangeTTL)
+	if o.PrivateRegistration {
+		o.RequireVerified = true
+	}
 	if o.Limiter == nil {
 		o.Limiter = ratelimit.NewMemory(ratelimit.MemoryOptions{})
 	}

@@ -122,7 +122,9 @@ func (in RegisterInput) Validate() error {
 }
 
 // Register creates an account. It returns ErrEmailTaken if the normalised email is taken;
-// the database's unique index decides, so two concurrent calls cannot both succeed.
+// the database's unique index decides, so two concurrent calls cannot both succeed. Under
+// private registration (EmailOptions.PrivateRegistration) a taken email instead returns
+// (nil, nil), the same as success to the caller, and its owner gets a mail.
 func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error) {
 	in.normalize()
 	if err := in.Validate(); err != nil {
@@ -138,7 +140,9 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error)
 		ID: uuid.New(), Email: in.Email, FirstName: in.FirstName, LastName: in.LastName,
 		PasswordHash: hash, CreatedAt: now, UpdatedAt: now,
 	}
-	if err := s.createUser(ctx, u); err != nil {
+	if err := s.createUser(ctx, u); errors.Is(err, errRegistrationHidden) {
+		return nil, nil
+	} else if err != nil {
 		return nil, fmt.Errorf("register: %w", err)
 	}
 	s.log.InfoContext(ctx, "user registered", "user_id", u.ID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -24,7 +25,41 @@ func (s *Service) createUser(ctx context.Context, u *User) error {
 	if err != nil {
 		return err
 	}
-	return s.store.CreateUserWithToken(ctx, u, t, m)
+	err = s.store.CreateUserWithToken(ctx, u, t, m)
+	if errors.Is(err, ErrEmailTaken) && s.email.PrivateRegistration {
+		return s.registrationAttempt(ctx, u.Email, now)
+	}
+	return err
+}
+
+// errRegistrationHidden is createUser's answer, under private registration, for an address
+// that already has an account: Register then reports success without a user.
+var errRegistrationHidden = errors.New("registration of a taken address hidden")
+
+// purposeRegistrationAttempt names the registration-attempt mails' limit; no token has it.
+const purposeRegistrationAttempt Purpose = "registration_attempt"
+
+// registrationAttempt tells the owner of a taken address that someone tried to register
+// with it (at most MailLimitPerAccount such mails an hour), instead of telling the caller.
+func (s *Service) registrationAttempt(ctx context.Context, email string, now time.Time) error {
+	owner, err := s.store.FindUserByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	if err := s.allowMail(ctx, purposeRegistrationAttempt, owner.ID, ""); err != nil {
+		if errors.Is(err, ErrMailLimited) {
+			return errRegistrationHidden
+		}
+		return err
+	}
+	m, err := s.email.Mail.RegistrationAttempt(email, mail.RegistrationAttempt{At: now})
+	if err == nil {
+		err = s.store.EnqueueMail(ctx, now, m)
+	}
+	if err != nil {
+		return err
+	}
+	return errRegistrationHidden
 }
 
 // VerifyEmail spends a verification token, presented as the link's token or as the address

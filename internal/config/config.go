@@ -62,6 +62,8 @@ type Config struct {
 	// RequireVerifiedEmail refuses sign-in (after the password verified) to accounts whose
 	// address is not confirmed.
 	RequireVerifiedEmail bool
+	// RegistrationPrivate answers a taken email at registration as a new one.
+	RegistrationPrivate bool
 	// SecurityNotices sends the "password changed" and "email change asked for" notices.
 	SecurityNotices bool
 }
@@ -132,6 +134,8 @@ var Settings = []setting{
 		func(c *Config, v string) error { return duration(&c.EmailChangeTTL, v, 5*time.Minute, 168*time.Hour) }},
 	{"GATEHOUSE_REQUIRE_VERIFIED_EMAIL", "require-verified-email", "false", "refuse sign-in (code email_not_verified, 403) to accounts whose address is not confirmed",
 		func(c *Config, v string) error { return boolean(&c.RequireVerifiedEmail, v) }},
+	{"GATEHOUSE_REGISTRATION_PRIVATE", "registration-private", "false", "answer a registration with a taken email exactly as a new one and mail the address's owner; new accounts must then verify before signing in",
+		func(c *Config, v string) error { return boolean(&c.RegistrationPrivate, v) }},
 	{"GATEHOUSE_SECURITY_NOTICES", "security-notices", "true", "mail the account's address when its password changes or an email change is asked for",
 		func(c *Config, v string) error { return boolean(&c.SecurityNotices, v) }},
 	{"GATEHOUSE_LOG_FORMAT", "log-format", "text", "text or json",

@@ -382,3 +382,39 @@ func TestFlows_TokenRace(t *testing.T) {
 		}
 	})
 }
+
+func TestFlows_PrivateRegistration(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFlows(t, st, apiOptions{email: auth.EmailOptions{PrivateRegistration: true}})
+		reg := func(email string) reply {
+			return f.req("POST", "/api/auth/register", map[string]string{
+				"email": email, "first_name": "Ada", "last_name": "Lovelace", "password": "password123",
+			})
+		}
+		fresh := reg("ada@example.com")
+		taken := reg("ADA@example.com")
+		wantStatus(t, fresh, http.StatusCreated)
+		if a, b := comparable(fresh), comparable(taken); a != b {
+			t.Fatalf("new address:\n%s\ntaken address:\n%s", a, b)
+		}
+		attempt := f.last(2, "ada@example.com", "Someone tried")
+		if !strings.Contains(attempt.Text, "http://gatehouse.test"+mail.PathForgotPassword) {
+			t.Fatalf("the attempt mail lacks the reset link:\n%s", attempt.Text)
+		}
+		// The new account must verify before it signs in.
+		wantCode(t, f.req("POST", "/api/auth/token", url.Values{"username": {"ada@example.com"}, "password": {"password123"}}),
+			http.StatusForbidden, "email_not_verified")
+
+		const samples = 30
+		var dn, dt time.Duration
+		for i := range samples {
+			start := time.Now()
+			reg(fmt.Sprintf("new%d@example.com", i))
+			dn += time.Since(start)
+			start = time.Now()
+			reg("ada@example.com")
+			dt += time.Since(start)
+		}
+		t.Logf("register over %d samples each: new %v, taken %v, mean difference %v", samples, dn/samples, dt/samples, (dn-dt)/samples)
+	})
+}
