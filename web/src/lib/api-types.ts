@@ -612,7 +612,7 @@ export interface components {
             email: string;
             email_verified: boolean;
             /** Format: date-time */
-            email_verified_at: string;
+            email_verified_at: string | null;
             first_name: string;
             /** Format: uuid */
             id: string;
