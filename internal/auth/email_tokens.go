@@ -186,7 +186,11 @@ func (s *Service) findToken(ctx context.Context, in TokenInput, purposes ...Purp
 		}
 		return nil, ErrInvalidToken
 	}
+	// A code is tried against the address's newest token of each purpose; a code that
+	// matches none counts as a wrong try against every live one of them, since a guesser may
+	// be aiming at any.
 	email := normalizeEmail(in.Email)
+	var missed []*EmailToken
 	for _, p := range purposes {
 		t, err := s.store.FindEmailTokenByAddress(ctx, p, email)
 		if errors.Is(err, ErrInvalidToken) {
@@ -198,15 +202,17 @@ func (s *Service) findToken(ctx context.Context, in TokenInput, purposes ...Purp
 		if t.CodeAttempts >= MaxCodeAttempts || !now.Before(t.ExpiresAt) {
 			continue
 		}
-		if subtle.ConstantTimeCompare(hashCode(t.ID, in.Code), t.CodeHash) != 1 {
-			if t.UsedAt == nil {
-				if err := s.store.CountCodeFailure(ctx, t.ID); err != nil {
-					return nil, fmt.Errorf("count code failure: %w", err)
-				}
-			}
-			continue
+		if subtle.ConstantTimeCompare(hashCode(t.ID, in.Code), t.CodeHash) == 1 {
+			return live(t, now)
 		}
-		return live(t, now)
+		if t.UsedAt == nil {
+			missed = append(missed, t)
+		}
+	}
+	for _, t := range missed {
+		if err := s.store.CountCodeFailure(ctx, t.ID); err != nil {
+			return nil, fmt.Errorf("count code failure: %w", err)
+		}
 	}
 	return nil, ErrInvalidCode
 }

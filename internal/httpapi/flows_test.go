@@ -302,12 +302,12 @@ func TestFlows_EmailChange(t *testing.T) {
 
 		// Asking for an address another account has is accepted; confirming it is refused.
 		wantStatus(t, change("grace@example.com", a.password), http.StatusAccepted)
-		tok, _ := secrets(t, f.last(4, "grace@example.com", "Confirm"), mail.PathConfirmEmail)
+		tok, _ := secrets(t, f.last(4, "grace@example.com", "Confirm your new email"), mail.PathConfirmEmail)
 		wantCode(t, f.req("POST", "/api/auth/verify-email", map[string]string{"token": tok}), http.StatusBadRequest, "email_taken")
 
 		wantStatus(t, change("ada@new.example", a.password), http.StatusAccepted)
-		tok, _ = secrets(t, f.last(6, "ada@new.example", "Confirm"), mail.PathConfirmEmail)
-		notice := f.last(6, "ada@example.com", "")
+		tok, _ = secrets(t, f.last(6, "ada@new.example", "Confirm your new email"), mail.PathConfirmEmail)
+		notice := f.last(6, "ada@example.com", "being changed")
 		if !strings.Contains(notice.Text, "ada@new.example") || !strings.Contains(notice.Text, mail.PathReportEmail+"#token=") {
 			t.Fatalf("notice to the old address:\n%s", notice.Text)
 		}
@@ -326,8 +326,8 @@ func TestFlows_EmailChangeReported(t *testing.T) {
 	f := newFlows(t, storetest.OpenSQLite(t), apiOptions{})
 	a := f.register("ada@example.com")
 	wantStatus(t, f.req("POST", "/api/users/me/email", map[string]string{"new_email": "mallory@example.com", "password": a.password}, bearer(a.access)...), http.StatusAccepted)
-	change, _ := secrets(t, f.last(3, "mallory@example.com", "Confirm"), mail.PathConfirmEmail)
-	report, _ := secrets(t, f.last(3, "ada@example.com", "email"), mail.PathReportEmail)
+	change, _ := secrets(t, f.last(3, "mallory@example.com", "Confirm your new email"), mail.PathConfirmEmail)
+	report, _ := secrets(t, f.last(3, "ada@example.com", "being changed"), mail.PathReportEmail)
 	wantStatus(t, f.req("POST", "/api/auth/email-change/report", map[string]string{"token": report}), http.StatusOK)
 	wantCode(t, f.req("POST", "/api/auth/verify-email", map[string]string{"token": change}), http.StatusBadRequest, "invalid_token")
 }
