@@ -244,12 +244,27 @@ func serve(ctx context.Context, e *env) error {
 	grd := guard.New(guard.Options{
 		Limiter: lim, Limits: guardLimits(cfg.Rates), Key: e.secrets.Derive("gatehouse device tokens v1"), Logger: log,
 	})
+	renderer, err := mail.NewRenderer(cfg.SiteName, cfg.PublicURL)
+	if err != nil {
+		return err
+	}
+	sender, devBox, err := mailSender(cfg, log)
+	if err != nil {
+		return err
+	}
 	svc, err := auth.NewService(auth.Options{
 		Store: st, Hasher: hasher, Logger: log,
 		Tokens:     token.NewIssuer(keys, cfg.Issuer, cfg.Audience, cfg.AccessTokenTTL),
 		RefreshTTL: cfg.RefreshTokenTTL, ReuseGrace: cfg.RefreshReuseGrace,
 		MaxConcurrentHashes: workers, HashQueueDepth: depth, HashWait: cfg.HashQueueWait,
 		Guard: grd, MaxSessionsPerUser: cfg.MaxSessionsPerUser,
+		Email: auth.EmailOptions{
+			Mail: renderer, VerifyTTL: cfg.VerifyEmailTTL, ResetTTL: cfg.PasswordResetTTL,
+			ChangeTTL: cfg.EmailChangeTTL, RequireVerified: cfg.RequireVerifiedEmail,
+			Notices: cfg.SecurityNotices, PrivateRegistration: cfg.RegistrationPrivate,
+			// The mail limits count on the shared limiter, so they hold across instances.
+			Limiter: lim,
+		},
 	})
 	if err != nil {
 		return err
@@ -276,7 +291,8 @@ func serve(ctx context.Context, e *env) error {
 		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
 		Web:       web.Dist(), AppRoutes: web.Routes(), Version: buildVersion(),
 		Limiter: lim, Limits: routeLimits(cfg.Rates), DeviceTTL: guard.DefaultDeviceTTL,
-		Requests: mx,
+		Requests:   mx,
+		DevMailbox: devBox,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -305,13 +321,11 @@ func serve(ctx context.Context, e *env) error {
 		}
 		return err
 	})
+	// Signed-out requests for a mail (reset, verification) are looked up and queued here, off
+	// the request path, so that their answer takes as long whatever the address.
+	bg.add("mail requests", time.Second, svc.RunMailRequests)
 	// Mail queued by any instance goes out through whichever relay claims it first. Without a
 	// sender the relay does not run: mail waits in the outbox, and its depth is logged.
-	// The development mailbox (the second result) is for the page that will list it.
-	sender, _, err := mailSender(cfg, log)
-	if err != nil {
-		return err
-	}
 	relay := mail.NewRelay(mail.RelayOptions{Store: st, Sender: sender, Logger: log, Observer: mx})
 	if sender != nil {
 		bg.add("mail relay", mail.RelayInterval, relay.Run)

@@ -29,8 +29,11 @@ type User struct {
 	// tells nothing (such as how often a password changed) if a later feature binds a token
 	// to it.
 	SecurityStamp string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// EmailVerifiedAt is when Email was confirmed (a link or code from a mail to it, or a
+	// reset through it); nil while it is not.
+	EmailVerifiedAt *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // Session is one signed-in device. It lives as long as its newest refresh token; revoking a

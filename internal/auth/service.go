@@ -52,6 +52,8 @@ type Options struct {
 	// MaxSessionsPerUser bounds each user's sessions: a sign-in past it ends the least
 	// recently used one. 0 means no bound.
 	MaxSessionsPerUser int
+	// Email configures verification, reset and email change (see EmailOptions).
+	Email EmailOptions
 }
 
 // dummyHasher is a Hasher that has a dummy hash ready (password.Bcrypt embeds one per cost),
@@ -76,6 +78,7 @@ type Service struct {
 	guard     Guard
 	// maxSessions is Options.MaxSessionsPerUser.
 	maxSessions int
+	email       emailFlows
 }
 
 // NewService returns a Service. It takes the dummy hash from the Hasher when it has one
@@ -98,6 +101,10 @@ func NewService(o Options) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dummy hash: %w", err)
 	}
+	email, err := newEmailFlows(o.Email)
+	if err != nil {
+		return nil, err
+	}
 	if o.Guard == nil {
 		o.Guard = noGuard{}
 	}
@@ -111,6 +118,7 @@ func NewService(o Options) (*Service, error) {
 			Workers: o.MaxConcurrentHashes, QueueDepth: o.HashQueueDepth, QueueWait: o.HashWait,
 		}),
 		guard: o.Guard, maxSessions: max(o.MaxSessionsPerUser, 0),
+		email: email,
 	}, nil
 }
 
@@ -140,7 +148,9 @@ func (in RegisterInput) Validate() error {
 }
 
 // Register creates an account. It returns ErrEmailTaken if the normalised email is taken;
-// the database's unique index decides, so two concurrent calls cannot both succeed.
+// the database's unique index decides, so two concurrent calls cannot both succeed. Under
+// private registration (EmailOptions.PrivateRegistration) a taken email instead returns
+// (nil, nil), the same as success to the caller, and its owner gets a mail.
 func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error) {
 	in.normalize()
 	if err := in.Validate(); err != nil {
@@ -156,7 +166,9 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error)
 		ID: uuid.New(), Email: in.Email, FirstName: in.FirstName, LastName: in.LastName,
 		PasswordHash: hash, CreatedAt: now, UpdatedAt: now,
 	}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	if err := s.createUser(ctx, u); errors.Is(err, errRegistrationHidden) {
+		return nil, nil
+	} else if err != nil {
 		return nil, fmt.Errorf("register: %w", err)
 	}
 	s.guard.Registered(ctx)
@@ -199,6 +211,9 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 		s.guard.Failed(ctx, a)
 	}
 	if err != nil {
+		return Tokens{}, err
+	}
+	if err := s.checkVerified(u); err != nil {
 		return Tokens{}, err
 	}
 	if truncated {

@@ -12,6 +12,7 @@ import (
 type Store interface {
 	UserStore
 	SessionStore
+	EmailStore
 	// Ping returns nil when the database answers.
 	Ping(ctx context.Context) error
 }

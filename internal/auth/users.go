@@ -90,6 +90,7 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, in ChangePass
 		return fmt.Errorf("set new password: %w", err)
 	}
 	s.log.InfoContext(ctx, "password changed; other sessions revoked", "user_id", p.UserID)
+	s.notifyPasswordChanged(ctx, u)
 	return nil
 }
 

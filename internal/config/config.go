@@ -82,6 +82,18 @@ type Config struct {
 	MetricsAddr string
 	// PProf serves net/http/pprof on the metrics listener; it requires MetricsAddr.
 	PProf bool
+	// VerifyEmailTTL, PasswordResetTTL and EmailChangeTTL are how long mailed links and codes
+	// stay valid.
+	VerifyEmailTTL   time.Duration
+	PasswordResetTTL time.Duration
+	EmailChangeTTL   time.Duration
+	// RequireVerifiedEmail refuses sign-in (after the password verified) to accounts whose
+	// address is not confirmed.
+	RequireVerifiedEmail bool
+	// RegistrationPrivate answers a taken email at registration as a new one.
+	RegistrationPrivate bool
+	// SecurityNotices sends the "password changed" and "email change asked for" notices.
+	SecurityNotices bool
 }
 
 // Rates are the rate limits, each set as RATE/PERIOD[,BURST] or off.
@@ -182,6 +194,18 @@ var Settings = []setting{
 		}},
 	{"GATEHOUSE_PPROF", "pprof", "false", "also serve net/http/pprof at /debug/pprof/ on the metrics listener; requires GATEHOUSE_METRICS_ADDR",
 		func(c *Config, v string) error { return boolean(&c.PProf, v) }},
+	{"GATEHOUSE_VERIFY_EMAIL_TTL", "verify-email-ttl", "24h", "how long an email verification link and code stay valid (5m–168h)",
+		func(c *Config, v string) error { return duration(&c.VerifyEmailTTL, v, 5*time.Minute, 168*time.Hour) }},
+	{"GATEHOUSE_PASSWORD_RESET_TTL", "password-reset-ttl", "1h", "how long a password-reset link and code stay valid (5m–24h)",
+		func(c *Config, v string) error { return duration(&c.PasswordResetTTL, v, 5*time.Minute, 24*time.Hour) }},
+	{"GATEHOUSE_EMAIL_CHANGE_TTL", "email-change-ttl", "24h", "how long an email-change confirmation stays valid (5m–168h)",
+		func(c *Config, v string) error { return duration(&c.EmailChangeTTL, v, 5*time.Minute, 168*time.Hour) }},
+	{"GATEHOUSE_REQUIRE_VERIFIED_EMAIL", "require-verified-email", "false", "refuse sign-in (code email_not_verified, 403) to accounts whose address is not confirmed",
+		func(c *Config, v string) error { return boolean(&c.RequireVerifiedEmail, v) }},
+	{"GATEHOUSE_REGISTRATION_PRIVATE", "registration-private", "false", "answer a registration with a taken email exactly as a new one and mail the address's owner; new accounts must then verify before signing in",
+		func(c *Config, v string) error { return boolean(&c.RegistrationPrivate, v) }},
+	{"GATEHOUSE_SECURITY_NOTICES", "security-notices", "true", "mail the account's address when its password changes or an email change is asked for",
+		func(c *Config, v string) error { return boolean(&c.SecurityNotices, v) }},
 	{"GATEHOUSE_LOG_FORMAT", "log-format", "text", "text or json",
 		func(c *Config, v string) error { return oneOf(&c.LogFormat, v, "text", "json") }},
 	{"GATEHOUSE_LOG_LEVEL", "log-level", "info", "debug, info, warn or error",
@@ -206,7 +230,7 @@ var Settings = []setting{
 		func(c *Config, v string) error { return rate(&c.Rates.RegisterIP, v) }},
 	{"GATEHOUSE_RATE_REFRESH_SESSION", "rate-refresh-session", "60/m", "refreshes per session",
 		func(c *Config, v string) error { return rate(&c.Rates.RefreshSession, v) }},
-	{"GATEHOUSE_RATE_PASSWORD_USER", "rate-password-user", "20/h,5", "password changes per user (each checks the current password)",
+	{"GATEHOUSE_RATE_PASSWORD_USER", "rate-password-user", "20/h,5", "password and email changes per user (each checks the current password)",
 		func(c *Config, v string) error { return rate(&c.Rates.PasswordUser, v) }},
 	{"GATEHOUSE_RATE_DELETE_USER", "rate-delete-user", "20/h,5", "account deletions per user (each checks the password)",
 		func(c *Config, v string) error { return rate(&c.Rates.DeleteUser, v) }},

@@ -60,6 +60,16 @@ var statusOf = map[string]int{
 	captcha.ErrInvalid.Code:     http.StatusForbidden,
 	captcha.ErrUnavailable.Code: http.StatusServiceUnavailable,
 
+	auth.ErrInvalidToken.Code:   http.StatusBadRequest,
+	auth.ErrInvalidCode.Code:    http.StatusBadRequest,
+	auth.ErrTokenUsed.Code:      http.StatusBadRequest,
+	auth.ErrEmailUnchanged.Code: http.StatusBadRequest,
+	// 403 only after the password verified: the caller proved it owns the account.
+	auth.ErrEmailNotVerified.Code:     http.StatusForbidden,
+	auth.ErrEmailAlreadyVerified.Code: http.StatusConflict,
+	// writeError adds Retry-After.
+	auth.ErrMailLimited.Code: http.StatusTooManyRequests,
+
 	mailbox.ErrEmailAccountNotFound.Code: http.StatusNotFound,
 	mailbox.ErrEmailAccountExists.Code:   http.StatusBadRequest,
 	mailbox.ErrTooManyEmailAccounts.Code: http.StatusBadRequest,
@@ -148,6 +158,9 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		}
 	case status == http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "1")
+	case status == http.StatusTooManyRequests:
+		// A limit whose wait the service does not state: the mail limits (see mailRetryAfter).
+		w.Header().Set("Retry-After", mailRetryAfter)
 	}
 	_ = encode(w, status, body)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/captcha"
 	"github.com/gatehouse/gatehouse/internal/guard"
 	"github.com/gatehouse/gatehouse/internal/httpapi"
+	"github.com/gatehouse/gatehouse/internal/mail"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/ratelimit"
@@ -56,6 +57,8 @@ type api struct {
 	logs *syncBuffer
 	// client trusts the server's certificate when it serves TLS.
 	client *http.Client
+	// handler is the server's handler, for requests that httptest's loopback cannot make.
+	handler http.Handler
 }
 
 type apiOptions struct {
@@ -79,6 +82,9 @@ type apiOptions struct {
 	maxSessions int
 	// requests is the server's RequestObserver.
 	requests httpapi.RequestObserver
+	// email configures the email flows; devMailbox is served at /dev/mailbox.
+	email      auth.EmailOptions
+	devMailbox *mail.DevMailbox
 }
 
 // testLimits are every limit a test server enforces.
@@ -116,11 +122,15 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 	svc, err := auth.NewService(auth.Options{
 		Store: st, Hasher: hasher, Logger: log, MaxConcurrentHashes: opt.maxHashes, HashWait: opt.hashWait,
 		Tokens:     token.NewIssuer(keys, "http://gatehouse.test", "gatehouse", 15*time.Minute),
-		RefreshTTL: 720 * time.Hour, ReuseGrace: opt.grace, Guard: g, MaxSessionsPerUser: opt.maxSessions,
+		RefreshTTL: 720 * time.Hour, ReuseGrace: opt.grace, Guard: g, MaxSessionsPerUser: opt.maxSessions, Email: opt.email,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	jobs, stopJobs := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); svc.RunMailRequests(jobs) }()
+	t.Cleanup(func() { stopJobs(); <-done })
 	var dist = fstest.MapFS{}
 	if opt.web != nil {
 		dist = opt.web
@@ -129,7 +139,7 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 		Logger: log, SecureCookies: true, RefreshTTL: 720 * time.Hour, Web: dist, Version: "test",
 		AllowedOrigins: opt.origins, AppRoutes: web.Routes(), HSTSMaxAge: opt.hsts, TrustedProxies: opt.trusted,
 		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}), Captcha: opt.captcha, Requests: opt.requests,
-		Limiter: lim, Limits: routeLimits, DeviceTTL: guard.DefaultDeviceTTL,
+		Limiter: lim, Limits: routeLimits, DeviceTTL: guard.DefaultDeviceTTL, DevMailbox: opt.devMailbox,
 	})
 	srv := httptest.NewUnstartedServer(h)
 	client := http.DefaultClient
@@ -140,7 +150,7 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 		srv.Start()
 	}
 	t.Cleanup(srv.Close)
-	return &api{t: t, url: srv.URL, logs: logs, client: client}
+	return &api{t: t, url: srv.URL, logs: logs, client: client, handler: h}
 }
 
 // reply is a response read whole.

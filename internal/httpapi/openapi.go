@@ -204,6 +204,11 @@ func (g *schemaGen) object(t reflect.Type) object {
 			continue
 		}
 		p := g.schema(f.Type)
+		// A pointer that is always sent (no omitempty) is null when unset: say so, in
+		// OpenAPI 3.1's way, so generated clients type it T | null.
+		if typ, ok := p["type"].(string); ok && f.Type.Kind() == reflect.Pointer && !strings.Contains(opts, "omitempty") {
+			p["type"] = []string{typ, "null"}
+		}
 		if f.Type.Kind() == reflect.String {
 			if v := f.Tag.Get("format"); v != "" {
 				p["format"] = v

@@ -18,6 +18,8 @@ var endpoints = []string{
 	"GET /api/users/me", "PUT /api/users/me", "DELETE /api/users/me", "POST /api/users/me/password",
 	"GET /api/users/me/sessions", "DELETE /api/users/me/sessions", "DELETE /api/users/me/sessions/{id}",
 	"GET /api/email-accounts", "POST /api/email-accounts", "PATCH /api/email-accounts/{id}", "DELETE /api/email-accounts/{id}",
+	"POST /api/auth/verify-email", "POST /api/auth/verify-email/resend", "POST /api/auth/password-reset",
+	"POST /api/auth/password-reset/confirm", "POST /api/auth/email-change/report", "POST /api/users/me/email",
 	"GET /.well-known/jwks.json", "GET /healthz", "GET /readyz", "GET /openapi.json",
 }
 

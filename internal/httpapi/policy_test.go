@@ -157,8 +157,8 @@ func TestPolicy_RateLimitsAgreeWithDocument(t *testing.T) {
 			}
 		}
 	}
-	if limited != 6 {
-		t.Errorf("got %d routes with x-rate-limit, want 6", limited)
+	if limited != 7 {
+		t.Errorf("got %d routes with x-rate-limit, want 7", limited)
 	}
 	// register-ip and signin-ip were spent by register above.
 	req := func(method, path string, body any, headers ...string) reply {
@@ -176,6 +176,9 @@ func TestPolicy_RateLimitsAgreeWithDocument(t *testing.T) {
 		wantStatus(t, req(rt.method, rt.path, body, bearer(u.access)...), http.StatusBadRequest)
 		want429(t, req(rt.method, rt.path, body, bearer(u.access)...))
 	}
+	// An email change checks the password too, against the same per-user budget as a password
+	// change, which the loop above spent.
+	want429(t, req("POST", "/api/users/me/email", map[string]string{"new_email": "new@example.com", "password": "wrong password"}, bearer(u.access)...))
 	// Unlimited routes never answer 429, however often they are called.
 	for range 3 {
 		if r := req("GET", "/api/users/me", nil, bearer(u.access)...); r.status != http.StatusOK || r.header.Get("RateLimit") != "" {

@@ -62,11 +62,18 @@ func (s *server) routes() []route {
 		{http.MethodPost, "/api/auth/session", policy{cookie: true, rateLimit: limitSignInIP, captcha: string(captcha.ActionSignIn)}, opSessionCreate, s.handleSessionCreate},
 		{http.MethodPost, "/api/auth/session/refresh", policy{cookie: true, rateLimit: limitRefresh}, opSessionRefresh, s.handleSessionRefresh},
 		{http.MethodDelete, "/api/auth/session", withCookie, opSessionDelete, s.handleSessionDelete},
+		{http.MethodPost, "/api/auth/verify-email", public, opVerifyEmail, s.handleVerifyEmail},
+		// Public, and bearer when a token is given: handleResendVerification authenticates.
+		{http.MethodPost, "/api/auth/verify-email/resend", public, opResendVerification, s.handleResendVerification},
+		{http.MethodPost, "/api/auth/password-reset", public, opPasswordReset, s.handlePasswordReset},
+		{http.MethodPost, "/api/auth/password-reset/confirm", public, opPasswordResetConfirm, s.handlePasswordResetConfirm},
+		{http.MethodPost, "/api/auth/email-change/report", public, opReportEmailChange, s.handleReportEmailChange},
 
 		{http.MethodGet, "/api/users/me", bearer, opMe, s.handleMe},
 		{http.MethodPut, "/api/users/me", bearer, opUpdateMe, s.handleUpdateMe},
 		{http.MethodDelete, "/api/users/me", policy{bearer: true, rateLimit: limitDeleteUser}, opDeleteMe, s.handleDeleteMe},
 		{http.MethodPost, "/api/users/me/password", policy{bearer: true, rateLimit: limitPasswordUser}, opChangePassword, s.handleChangePassword},
+		{http.MethodPost, "/api/users/me/email", policy{bearer: true, rateLimit: limitPasswordUser}, opChangeEmail, s.handleChangeEmail},
 		{http.MethodGet, "/api/users/me/sessions", bearer, opListSessions, s.handleListSessions},
 		{http.MethodDelete, "/api/users/me/sessions", bearer, opRevokeOtherSessions, s.handleRevokeOtherSessions},
 		{http.MethodDelete, "/api/users/me/sessions/{id}", bearer, opRevokeSession, s.handleRevokeSession},

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/captcha"
+	"github.com/gatehouse/gatehouse/internal/mail"
 	"github.com/gatehouse/gatehouse/internal/mailbox"
 	"github.com/gatehouse/gatehouse/internal/ratelimit"
 	"github.com/gatehouse/gatehouse/internal/token"
@@ -46,6 +47,8 @@ type Options struct {
 	// Captcha decides when register and sign-in need a solved challenge and checks it; nil
 	// (GATEHOUSE_CAPTCHA=off) never asks for one.
 	Captcha *captcha.Gate
+	// DevMailbox, when set, is served at /dev/mailbox to loopback clients (see devmailbox.go).
+	DevMailbox *mail.DevMailbox
 	// Version is reported by /healthz.
 	Version string
 	// Limiter counts the edge's rate limits (Limits) and names its backend in /readyz; nil
@@ -102,6 +105,10 @@ func NewServer(svc *auth.Service, keys *token.Keyring, opts Options) http.Handle
 	}
 	for _, p := range paths {
 		mux.Handle(p, s.methods(byPath[p]))
+	}
+	if opts.DevMailbox != nil {
+		mux.Handle("GET /dev/mailbox", s.devMailbox(opts.DevMailbox))
+		mux.Handle("GET /dev/mailbox/{id}", s.devMailbox(opts.DevMailbox))
 	}
 	mux.Handle("/", s.web())
 	return logRequests(s.log, secureHeaders(s.hsts(cors(opts.AllowedOrigins, mux))))

@@ -16,13 +16,13 @@ func TestAPI_Me(t *testing.T) {
 		r := a.req("GET", "/api/users/me", nil, bearer(u.access)...)
 		wantStatus(t, r, http.StatusOK)
 		m := r.json()
-		for _, k := range []string{"id", "email", "first_name", "last_name", "created_at", "updated_at"} {
+		for _, k := range []string{"id", "email", "first_name", "last_name", "created_at", "updated_at", "email_verified", "email_verified_at"} {
 			if _, ok := m[k]; !ok {
 				t.Errorf("field %q missing from %s", k, r.body)
 			}
 		}
-		if len(m) != 6 {
-			t.Errorf("got %d fields %v, want exactly 6 (no hash)", len(m), m)
+		if len(m) != 8 {
+			t.Errorf("got %d fields %v, want exactly 8 (no hash)", len(m), m)
 		}
 
 		notAuthenticated := `{"detail": "Not authenticated", "code": "not_authenticated"}`

@@ -26,6 +26,10 @@ var errDryRun = errors.New("dry run")
 // never duplicates a user and never overwrites one: a user imported earlier may have signed in
 // and changed their password since. Accounts are written only for users this call inserted.
 // With dryRun the transaction is rolled back once the outcomes are known.
+// importColumns are the users columns an import writes. An imported address is not verified
+// (email_verified_at stays NULL): the old app never checked it, so the owner proves it here.
+const importColumns = `id, email, first_name, last_name, password_hash, security_stamp, created_at, updated_at`
+
 func (s *Store) ImportUsers(ctx context.Context, users []importer.User, dryRun bool) ([]importer.Outcome, error) {
 	var out []importer.Outcome
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -80,7 +84,7 @@ func (s *Store) insertUsers(ctx context.Context, tx *sql.Tx, users []importer.Us
 			}
 		}
 		rows, err := tx.QueryContext(ctx, `
-			INSERT INTO users (`+userColumns+`)
+			INSERT INTO users (`+importColumns+`)
 			SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
 				$7::timestamptz[], $8::timestamptz[])
 			ON CONFLICT DO NOTHING RETURNING id`,
@@ -112,7 +116,7 @@ func (s *Store) insertUsers(ctx context.Context, tx *sql.Tx, users []importer.Us
 			args = append(args, u.ID, u.Email, u.FirstName, u.LastName, u.PasswordHash, newSecurityStamp(),
 				timeValue{u.CreatedAt}, timeValue{u.UpdatedAt})
 		}
-		query := `INSERT INTO users (` + userColumns + `) VALUES ` + anonymous(len(chunk), 8) +
+		query := `INSERT INTO users (` + importColumns + `) VALUES ` + anonymous(len(chunk), 8) +
 			` ON CONFLICT DO NOTHING RETURNING id`
 		var rows *sql.Rows
 		var err error

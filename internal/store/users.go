@@ -15,7 +15,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/auth"
 )
 
-const userColumns = `id, email, first_name, last_name, password_hash, security_stamp, created_at, updated_at`
+const userColumns = `id, email, first_name, last_name, password_hash, security_stamp, created_at, updated_at, email_verified_at`
 
 // newSecurityStamp returns a fresh security stamp: 128 random bits, in hex. The store makes
 // every stamp itself, so no caller can forget to change it or reuse an old one.
@@ -30,13 +30,23 @@ func newSecurityStamp() string {
 // nothing on a conflict over the unique email, so the database decides, and of concurrent
 // calls for one email exactly one inserts a row.
 func (s *Store) CreateUser(ctx context.Context, u *auth.User) error {
+	return s.createUser(ctx, s.db, u)
+}
+
+// execer is a *sql.DB or a *sql.Tx.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// createUser is CreateUser through ex, a transaction or the database.
+func (s *Store) createUser(ctx context.Context, ex execer, u *auth.User) error {
 	stamp := newSecurityStamp()
-	res, err := s.db.ExecContext(ctx, `
+	res, err := ex.ExecContext(ctx, `
 		INSERT INTO users (`+userColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (email) DO NOTHING`,
 		u.ID, u.Email, u.FirstName, u.LastName, u.PasswordHash, stamp,
-		timeValue{u.CreatedAt}, timeValue{u.UpdatedAt})
+		timeValue{u.CreatedAt}, timeValue{u.UpdatedAt}, nullTimeValue{u.EmailVerifiedAt})
 	if err != nil {
 		return fmt.Errorf("create user: %w", err)
 	}
@@ -69,7 +79,7 @@ func (s *Store) FindUserByEmail(ctx context.Context, email string) (*auth.User, 
 func scanUser(row scanner) (*auth.User, error) {
 	var u auth.User
 	err := row.Scan(&u.ID, &u.Email, &u.FirstName, &u.LastName, &u.PasswordHash, &u.SecurityStamp,
-		timeScan{&u.CreatedAt}, timeScan{&u.UpdatedAt})
+		timeScan{&u.CreatedAt}, timeScan{&u.UpdatedAt}, nullTimeScan{&u.EmailVerifiedAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, auth.ErrUserNotFound
 	}

@@ -92,6 +92,8 @@ func testFindSessionUser(t *testing.T, s *store.Store) {
 	newUser(t, s, "someone-else@example.com")
 	t.Run("Both", func(t *testing.T) {
 		sess, _ := newSession(t, s, u.ID, t0, t0.Add(-time.Hour)) // expired: still found
+		// Verified, so the comparison below covers every column GET /api/users/me shows.
+		must(t, "MarkEmailVerified", s.MarkEmailVerified(t.Context(), u.ID, t0))
 		gotUser, expires, err := s.FindSessionUser(t.Context(), sess.ID)
 		must(t, "FindSessionUser", err)
 		wantEqual(t, "FindSessionUser expiry", expires, sess.ExpiresAt)

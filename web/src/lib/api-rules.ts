@@ -2,6 +2,15 @@
 
 /** apiRules holds each field's constraints as the server's OpenAPI document states them. */
 export const apiRules = {
+  "ChangeEmailInput": {
+    "new_email": {
+      "maxLength": 254,
+      "format": "email"
+    },
+    "password": {
+      "format": "password"
+    }
+  },
   "ChangePasswordInput": {
     "current_password": {
       "format": "password"
@@ -31,6 +40,12 @@ export const apiRules = {
         "imap",
         "other"
       ]
+    }
+  },
+  "EmailInput": {
+    "email": {
+      "maxLength": 254,
+      "format": "email"
     }
   },
   "ProfileInput": {
@@ -66,6 +81,22 @@ export const apiRules = {
       "maxLength": 100
     }
   },
+  "ResetPasswordInput": {
+    "code": {
+      "maxLength": 8
+    },
+    "email": {
+      "maxLength": 254,
+      "format": "email"
+    },
+    "new_password": {
+      "minLength": 8,
+      "format": "password"
+    },
+    "token": {
+      "maxLength": 200
+    }
+  },
   "RevokeForm": {
     "token_type_hint": {
       "enum": [
@@ -82,6 +113,18 @@ export const apiRules = {
     },
     "password": {
       "format": "password"
+    }
+  },
+  "TokenInput": {
+    "code": {
+      "maxLength": 8
+    },
+    "email": {
+      "maxLength": 254,
+      "format": "email"
+    },
+    "token": {
+      "maxLength": 200
     }
   }
 } as const;

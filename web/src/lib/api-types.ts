@@ -44,6 +44,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/email-change/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report an email change I did not ask for
+         * @description Spends the report token of an email-change notice and cancels the account's pending changes.
+         */
+        post: operations["reportEmailChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password-reset mail
+         * @description Answers 202 with the same body, and in the same time, whether or not the address has an account: the lookup and the mail happen in the background. The mail's link and code are valid for 1 hour.
+         */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Choose a new password with a reset mail's link or code
+         * @description Sets the new password, ends every session of the account, marks the address verified and sends a "password changed" notice. Sign in afresh afterwards.
+         */
+        post: operations["confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/register": {
         parameters: {
             query?: never;
@@ -148,6 +208,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm an email address
+         * @description Spends the token of a verification mail, or of an email-change confirmation (which then moves the account to the new address), given as the link's token (from its #token= fragment) or as the address and the mail's code. Each works once; a code dies after 5 wrong tries (the link still works until it expires).
+         */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/verify-email/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the verification mail again
+         * @description With a bearer token: for the signed-in user (no body needed), answering 409 email_already_verified or 429 mail_rate_limited. Without one: for {email}, answered 202 with the same body whether or not the address has an account; limits count mails actually sent, per account and per IP.
+         */
+        post: operations["resendVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/email-accounts": {
         parameters: {
             query?: never;
@@ -201,6 +301,26 @@ export interface paths {
          * @description Deletes the user with their sessions and email accounts. The password confirms it.
          */
         delete: operations["deleteMe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/me/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move my account to another address
+         * @description Sends a confirmation to the new address (valid 24 hours; confirm with /api/auth/verify-email) and a notice to the current one with a link to report it. Nothing changes until the confirmation is used; whether the new address is free is decided then (email_taken).
+         */
+        post: operations["changeEmail"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -328,6 +448,15 @@ export interface components {
             /** @description HMAC-SHA-256 of challenge under the server's key, in hex. */
             signature: string;
         };
+        ChangeEmailInput: {
+            /**
+             * Format: email
+             * @example ada@newmail.example
+             */
+            new_email: string;
+            /** Format: password */
+            password: string;
+        };
         ChangePasswordInput: {
             /** Format: password */
             current_password: string;
@@ -367,6 +496,13 @@ export interface components {
             provider: "gmail" | "outlook" | "imap" | "other";
             /** Format: date-time */
             updated_at: string;
+        };
+        EmailInput: {
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email: string;
         };
         ErrorBody: {
             /** @example email_taken */
@@ -428,6 +564,22 @@ export interface components {
             /** @example Personal */
             display_name: string;
         };
+        ResetPasswordInput: {
+            /** @description With email: the 8-digit code from the mail. */
+            code?: string;
+            /**
+             * Format: email
+             * @description With code: the address the mail went to.
+             */
+            email?: string;
+            /**
+             * Format: password
+             * @description At least 8 characters and at most 72 bytes.
+             */
+            new_password: string;
+            /** @description The token from the link's fragment (#token=…). */
+            token?: string;
+        };
         RevokeForm: {
             /** @description The refresh token to revoke. */
             token: string;
@@ -472,6 +624,17 @@ export interface components {
             /** @description The email; password grant. */
             username?: string;
         };
+        TokenInput: {
+            /** @description With email: the 6–8 digit code from the mail. */
+            code?: string;
+            /**
+             * Format: email
+             * @description With code: the address the mail went to.
+             */
+            email?: string;
+            /** @description The token from the link's fragment (#token=…). */
+            token?: string;
+        };
         TokenResponse: {
             access_token: string;
             /** @description Password grant only: keep it and send it back as device_token at the next sign-in of this account. Absent from the cookie endpoints, which set it as an HttpOnly cookie. */
@@ -488,6 +651,9 @@ export interface components {
             created_at: string;
             /** Format: email */
             email: string;
+            email_verified: boolean;
+            /** Format: date-time */
+            email_verified_at: string | null;
             first_name: string;
             /** Format: uuid */
             id: string;
@@ -590,6 +756,159 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+        };
+    };
+    reportEmailChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenInput"];
+            };
+        };
+        responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Invalid or expired link (invalid_token), or already used (token_used) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+        };
+    };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailInput"];
+            };
+        };
+        responses: {
+            /** @description Queued, or nothing to send */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+        };
+    };
+    confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordInput"];
+            };
+        };
+        responses: {
+            /** @description Password changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Invalid or expired link (invalid_token), wrong code (invalid_code), or already used (token_used) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+            /** @description Every password-hashing slot is taken (code busy); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -992,6 +1311,126 @@ export interface operations {
             };
         };
     };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenInput"];
+            };
+        };
+        responses: {
+            /** @description Confirmed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Invalid or expired link (invalid_token), wrong code (invalid_code), already used (token_used), or the new address was taken meanwhile (email_taken) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+        };
+    };
+    resendVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailInput"];
+            };
+        };
+        responses: {
+            /** @description Queued, or nothing to send */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description A bearer token was given and is invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in, and already verified (code email_already_verified) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+            /** @description Signed in, and too many mails lately (code mail_rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     listEmailAccounts: {
         parameters: {
             query?: never;
@@ -1337,6 +1776,84 @@ export interface operations {
             };
             /** @description The password changed meanwhile (code credentials_changed); nothing was deleted */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+            /** @description Too many attempts (code rate_limited, detail "Too many attempts. Try again in N seconds."); Retry-After gives N. Limits per client or per user also send the RateLimit-Policy and RateLimit headers (IETF httpapi draft) on every answer; limits on failed sign-ins per account never do, so they reveal nothing. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every password-hashing slot is taken (code busy); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    changeEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeEmailInput"];
+            };
+        };
+        responses: {
+            /** @description Confirmation sent */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Wrong password (incorrect_password) or the current address (email_unchanged) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated (code not_authenticated) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

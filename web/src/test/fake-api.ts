@@ -69,6 +69,8 @@ export const sampleUser = {
   email: 'ada@example.com',
   first_name: 'Ada',
   last_name: 'Lovelace',
+  email_verified: false,
+  email_verified_at: null,
   created_at: '2026-01-10T09:00:00Z',
   updated_at: '2026-01-10T09:00:00Z',
 };
