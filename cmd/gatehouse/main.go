@@ -108,7 +108,7 @@ var commands = []command{
 		scope: config.ScopeDatabase, run: rotateSecret,
 	},
 	importCommand,
-	usersList, usersShow, usersCreate, usersSetPassword, usersRevokeSessions, usersDelete,
+	usersList, usersShow, usersCreate, usersSetPassword, usersVerifyEmail, usersRevokeSessions, usersDelete,
 	{
 		name: "openapi", summary: "print the OpenAPI 3.1 document",
 		doc: "Print the OpenAPI 3.1 document of the API, as /openapi.json serves it.",

@@ -102,11 +102,27 @@ func TestUsers(t *testing.T) {
 				t.Error("after set-password: the old password must fail and the new one sign in")
 			}
 
+			// verify-email: the API then says so; a second run keeps the first time.
+			out, err = users("", "verify-email", "op@example.com")
+			if err != nil || !strings.Contains(out, "verified") {
+				t.Errorf("verify-email: got %q %v", out, err)
+			}
+			_, tok = post(t, srv.url+"/api/auth/token", "application/x-www-form-urlencoded", "grant_type=password&username=op%40example.com&password=new-password-1")
+			if _, me := get(t, srv.url+"/api/users/me", tok["access_token"].(string)); me["email_verified"] != true || me["email_verified_at"] == nil {
+				t.Errorf("me after verify-email: got %v, want verified", me)
+			}
+			again, err := users("", "verify-email", "op@example.com")
+			if err != nil || again != out {
+				t.Errorf("verify-email again: got %q %v, want %q (the first verification's time)", again, err, out)
+			}
+			_, err = users("", "verify-email", "nobody@example.com")
+			wantCode("verify-email of an unknown user", err, exitNotFound)
+
 			// revoke-sessions.
 			_, tok = post(t, srv.url+"/api/auth/token", "application/x-www-form-urlencoded", "grant_type=password&username=op%40example.com&password=new-password-1")
 			out, err = users("", "revoke-sessions", "op@example.com")
-			if err != nil || !strings.Contains(out, "revoked 2 sessions") {
-				t.Errorf("revoke-sessions: got %q %v, want 2 revoked", out, err)
+			if err != nil || !strings.Contains(out, "revoked 3 sessions") {
+				t.Errorf("revoke-sessions: got %q %v, want 3 revoked", out, err)
 			}
 			if status, _ := get(t, srv.url+"/api/users/me", tok["access_token"].(string)); status != http.StatusUnauthorized {
 				t.Errorf("token after revoke-sessions: got %d, want 401", status)
