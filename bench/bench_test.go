@@ -65,7 +65,11 @@ func TestRun_Quick(t *testing.T) {
 		if !strings.HasPrefix(r.Scenario, wantRows[i]) {
 			t.Errorf("row %d is %q, want %q", i, r.Scenario, wantRows[i])
 		}
-		if r.Requests == 0 {
+		// The flood's row counts only sign-ins answered inside a 1 s window. Its hashing
+		// threads run at nice 19 by design, so other work on the machine may starve them for
+		// that second: a count, not a fault of the tool. Its targeter is the sign-in row's,
+		// which must answer.
+		if r.Requests == 0 && r.Scenario != "isolation: sign-in flood" {
 			t.Errorf("%s: no requests", r.Scenario)
 		}
 		if len(r.Failures) > 0 {
@@ -75,8 +79,8 @@ func TestRun_Quick(t *testing.T) {
 	if len(d.Notes) > 0 {
 		t.Errorf("notes %q, want none", d.Notes)
 	}
-	if d.Isolation.Flood != 4*d.Limit.Cores || d.Isolation.SignIns.Requests == 0 || d.Isolation.SignInsOfLimit <= 0 {
-		t.Errorf("isolation %+v: want a %d-connection flood with sign-ins measured", d.Isolation, 4*d.Limit.Cores)
+	if d.Isolation.Flood != 4*d.Limit.Cores || d.Isolation.SignInsPerSecLimit <= 0 || d.Isolation.Idle.Requests == 0 || d.Isolation.During.Requests == 0 {
+		t.Errorf("isolation %+v: want a %d-connection flood, the bcrypt limit, and me measured idle and during it", d.Isolation, 4*d.Limit.Cores)
 	}
 	for _, want := range []string{"## SQLite", "| register | 4 conns |", "**Isolation**"} {
 		if !strings.Contains(stdout.String(), want) {
