@@ -200,7 +200,7 @@ describe('request', () => {
     await expect(api.get('/api/email-accounts')).rejects.toBeInstanceOf(NetworkError);
   });
 
-  it('exposes a 429\'s Retry-After seconds on the error', async () => {
+  it("exposes a 429's Retry-After seconds on the error", async () => {
     fakeApi({
       'POST /api/auth/session': new Response(
         JSON.stringify({ detail: 'Too many attempts. Try again in 30 seconds.', code: 'rate_limited' }),

@@ -126,11 +126,7 @@ describe('parseRetryAfter', () => {
   );
 
   it('is carried on the error toApiError builds', () => {
-    const error = toApiError(
-      429,
-      { detail: 'Too many attempts. Try again in 30 seconds.', code: 'rate_limited' },
-      30,
-    );
+    const error = toApiError(429, { detail: 'Too many attempts. Try again in 30 seconds.', code: 'rate_limited' }, 30);
     expect(error.retryAfter).toBe(30);
     expect(error.code).toBe('rate_limited');
     expect(toApiError(400, { detail: 'x' }).retryAfter).toBeUndefined();
