@@ -13,20 +13,22 @@ export interface AlertProps {
   id?: string;
   /** focusable lets script move focus to the alert (tabIndex -1), e.g. a form's error. */
   focusable?: boolean;
+  /** live={false} drops the live role, for content that changes too often to announce. */
+  live?: boolean;
 }
 
 /**
  * Alert is a message box. Errors use role="alert" so screen readers announce them at once;
  * the other tones use role="status", which waits for a pause.
  */
-export function Alert({ tone = 'info', title, children, action, id, focusable = false }: AlertProps) {
+export function Alert({ tone = 'info', title, children, action, id, focusable = false, live = true }: AlertProps) {
   const Icon = tone === 'success' ? CheckCircleIcon : tone === 'info' ? InfoIcon : AlertIcon;
   return (
     <div
       id={id}
       tabIndex={focusable ? -1 : undefined}
       className={`${styles.alert} ${styles[tone]}`}
-      role={tone === 'error' ? 'alert' : 'status'}
+      role={live ? (tone === 'error' ? 'alert' : 'status') : undefined}
     >
       <Icon size={18} className={styles.icon} />
       <div className={styles.body}>

@@ -13,6 +13,12 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
    */
   pending?: boolean;
   pendingLabel?: string;
+  /**
+   * blocked refuses clicks for a reason shown nearby (e.g. a rate limit's countdown; point
+   * aria-describedby at it). Like pending it uses aria-disabled, so the button keeps focus
+   * and stays discoverable; the form must refuse an Enter-key submit itself.
+   */
+  blocked?: boolean;
   icon?: ReactNode;
   fullWidth?: boolean;
   ref?: Ref<HTMLButtonElement>;
@@ -24,6 +30,7 @@ export function Button({
   size = 'md',
   pending = false,
   pendingLabel,
+  blocked = false,
   icon,
   fullWidth = false,
   disabled,
@@ -41,11 +48,11 @@ export function Button({
       type={type}
       className={classes}
       disabled={disabled}
-      aria-disabled={pending || undefined}
+      aria-disabled={pending || blocked || undefined}
       aria-busy={pending || undefined}
       onClick={(event) => {
         // preventDefault also stops a pending submit button from submitting its form again.
-        if (pending) event.preventDefault();
+        if (pending || blocked) event.preventDefault();
         else onClick?.(event);
       }}
       {...rest}

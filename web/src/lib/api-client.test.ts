@@ -199,4 +199,32 @@ describe('request', () => {
     );
     await expect(api.get('/api/email-accounts')).rejects.toBeInstanceOf(NetworkError);
   });
+
+  it("exposes a 429's Retry-After seconds on the error", async () => {
+    fakeApi({
+      'POST /api/auth/session': new Response(
+        JSON.stringify({ detail: 'Too many attempts. Try again in 30 seconds.', code: 'rate_limited' }),
+        { status: 429, headers: { 'Content-Type': 'application/json', 'Retry-After': '30' } },
+      ),
+    });
+    const error: unknown = await api
+      .post('/api/auth/session', { form: { username: 'a@example.com', password: 'x' }, auth: false })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(429);
+    expect((error as ApiError).retryAfter).toBe(30);
+  });
+
+  it('leaves retryAfter undefined when the header is garbage', async () => {
+    fakeApi({
+      'POST /api/auth/session': new Response(JSON.stringify({ detail: 'busy', code: 'busy' }), {
+        status: 503,
+        headers: { 'Content-Type': 'application/json', 'Retry-After': 'later' },
+      }),
+    });
+    const error: unknown = await api
+      .post('/api/auth/session', { form: { username: 'a@example.com', password: 'x' }, auth: false })
+      .catch((e: unknown) => e);
+    expect((error as ApiError).retryAfter).toBeUndefined();
+  });
 });

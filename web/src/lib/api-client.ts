@@ -1,4 +1,4 @@
-import { ApiError, NetworkError, toApiError } from './api-error';
+import { ApiError, NetworkError, parseRetryAfter, toApiError } from './api-error';
 import type { Args, Method, PathFor, RequestOptions, ResponseBody, RuntimeOptions } from './api-operations';
 import { boundSession } from './session-binding';
 
@@ -92,7 +92,10 @@ export async function request<M extends Method, P extends PathFor<M>>(
   }
 
   const body = await readJson(response);
-  if (!response.ok) throw toApiError(response.status, body === unreadable ? undefined : body);
+  if (!response.ok) {
+    const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
+    throw toApiError(response.status, body === unreadable ? undefined : body, retryAfter);
+  }
   // Every success but a 204 carries JSON; anything else (a proxy's HTML page, a truncated
   // body) would reach the caller as undefined and crash it far from here.
   if (body === unreadable) {

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { ApiError, toApiError } from './api-error';
+import { ApiError, parseRetryAfter, toApiError } from './api-error';
 
 describe('toApiError', () => {
   it('uses a string detail as the message and keeps the code', () => {
@@ -100,5 +100,35 @@ describe('toApiError', () => {
     [400, { detail: { nested: true } }, 'The request failed (400). Please try again.'],
   ])('falls back to a sentence for status %i with an unusable body', (status, body, message) => {
     expect(toApiError(status, body).message).toBe(message);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2026-12-01T12:00:00Z');
+
+  it.each([
+    ['30', 30],
+    ['0', 0],
+    [' 7 ', 7],
+    ['Tue, 01 Dec 2026 12:00:30 GMT', 30],
+    ['Tue, 01 Dec 2026 12:00:29 GMT', 29],
+    // A date already past is no wait at all, never a negative one.
+    ['Tue, 01 Dec 2026 11:59:00 GMT', 0],
+  ])('reads %j as %d seconds', (header, seconds) => {
+    expect(parseRetryAfter(header, now)).toBe(seconds);
+  });
+
+  it.each([null, undefined, '', '-5', '1.5', '30s', 'soon', '1e3', '99999999999999999999', '2026-12-01T12:00:30Z'])(
+    'rejects %j',
+    (header) => {
+      expect(parseRetryAfter(header, now)).toBeUndefined();
+    },
+  );
+
+  it('is carried on the error toApiError builds', () => {
+    const error = toApiError(429, { detail: 'Too many attempts. Try again in 30 seconds.', code: 'rate_limited' }, 30);
+    expect(error.retryAfter).toBe(30);
+    expect(error.code).toBe('rate_limited');
+    expect(toApiError(400, { detail: 'x' }).retryAfter).toBeUndefined();
   });
 });

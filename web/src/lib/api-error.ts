@@ -25,6 +25,8 @@ export class ApiError extends Error {
     readonly code: string | null = null,
     /** Each invalid field, for a 422; empty otherwise. */
     readonly fieldErrors: readonly FieldError[] = [],
+    /** The server's Retry-After in whole seconds (a 429 or a 503), when it sent a valid one. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -37,6 +39,26 @@ export class NetworkError extends Error {
   constructor(message = "Can't reach Gatehouse. Check your connection and try again.") {
     super(message);
   }
+}
+
+/**
+ * parseRetryAfter reads a Retry-After header strictly: a non-negative integer of seconds, or an
+ * HTTP date (IMF-fixdate, in GMT) turned into whole seconds from `now`, never below 0. Anything
+ * else (absent, negative, fractional, garbage) is undefined, so a bad header never becomes a
+ * wait the user is made to sit through.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) {
+    const seconds = Number(text);
+    return Number.isSafeInteger(seconds) ? seconds : undefined;
+  }
+  // Date.parse accepts nearly anything; require the HTTP date's shape before trusting it.
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return undefined;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -102,13 +124,14 @@ function fallbackMessage(status: number): string {
  * toApiError turns an error response into an ApiError. It is the only place that reads error
  * bodies, and it accepts both FastAPI shapes: `detail` as a sentence, and `detail` as a list
  * of field errors (a 422), as well as bodies that are neither (a proxy's HTML page).
+ * `retryAfter` is the parsed Retry-After header, carried on the error as is.
  */
-export function toApiError(status: number, body: unknown): ApiError {
+export function toApiError(status: number, body: unknown, retryAfter?: number): ApiError {
   const code = isRecord(body) && typeof body.code === 'string' ? body.code : null;
   const detail = isRecord(body) ? body.detail : undefined;
 
   if (typeof detail === 'string' && detail.trim() !== '') {
-    return new ApiError(status, sentence(detail), code);
+    return new ApiError(status, sentence(detail), code, [], retryAfter);
   }
   if (Array.isArray(detail)) {
     const fields = detail.map(toFieldError).filter((f): f is FieldError => f !== null);
@@ -118,7 +141,7 @@ export function toApiError(status: number, body: unknown): ApiError {
         : fields.length > 0
           ? 'Some fields need your attention.'
           : fallbackMessage(status);
-    return new ApiError(status, message, code, fields);
+    return new ApiError(status, message, code, fields, retryAfter);
   }
-  return new ApiError(status, fallbackMessage(status), code);
+  return new ApiError(status, fallbackMessage(status), code, [], retryAfter);
 }

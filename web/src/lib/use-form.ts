@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type SubmitEvent } from 'react';
 import { firstInvalid, type FormErrors } from './form-errors';
+import { useRetryWait } from './use-retry-wait';
 
 type Values<F extends string> = Record<F, string>;
 type Errors<F extends string> = Partial<Record<F, string>>;
@@ -29,7 +30,8 @@ export interface FieldBinding {
  * Submitting validates first and, when something is wrong, sends nothing and moves focus to
  * the first invalid field; server errors are mapped back onto the fields the same way. Once a
  * field shows an error it is checked again as the user types, so the message goes away as
- * soon as it is fixed.
+ * soon as it is fixed. A rate-limited (or busy) answer becomes `wait`, a live countdown that is
+ * then the form's one message; the form refuses to submit until it runs out.
  */
 export function useForm<F extends string>({ fields, initial, validate, submit, toErrors }: UseFormOptions<F>) {
   const [values, setValues] = useState<Values<F>>(initial);
@@ -38,6 +40,8 @@ export function useForm<F extends string>({ fields, initial, validate, submit, t
   const [pending, setPending] = useState(false);
   const elements = useRef(new Map<F, HTMLInputElement | HTMLSelectElement>());
   const focusFormError = useRef(false);
+  const wait = useRetryWait();
+  const { waiting, catchWait, dismiss } = wait;
 
   // The form-level alert carries this id, so a new form-level error can take focus once shown.
   const formErrorId = useId();
@@ -79,7 +83,9 @@ export function useForm<F extends string>({ fields, initial, validate, submit, t
   const onSubmit = useCallback(
     async (event: SubmitEvent<HTMLFormElement>) => {
       event.preventDefault();
-      if (pending) return;
+      // Enter in a field submits too, so the wait is enforced here and not only on the button.
+      if (pending || waiting) return;
+      dismiss();
       const found = validate(values);
       if (firstInvalid(fields, found) !== null) {
         setErrors(found);
@@ -93,6 +99,11 @@ export function useForm<F extends string>({ fields, initial, validate, submit, t
       try {
         await submit(values);
       } catch (error) {
+        if (catchWait(error)) {
+          setErrors({});
+          setFormError(null);
+          return;
+        }
         const mapped = toErrors(error);
         setErrors(mapped.fields);
         setFormError(mapped.form);
@@ -102,7 +113,7 @@ export function useForm<F extends string>({ fields, initial, validate, submit, t
         setPending(false);
       }
     },
-    [pending, validate, values, fields, submit, toErrors, focusFirstInvalid],
+    [pending, waiting, dismiss, catchWait, validate, values, fields, submit, toErrors, focusFirstInvalid],
   );
 
   const field = (name: F): FieldBinding => ({
@@ -125,5 +136,5 @@ export function useForm<F extends string>({ fields, initial, validate, submit, t
     [initial],
   );
 
-  return { values, errors, formError, formErrorId, pending, field, setValue, onSubmit, reset };
+  return { values, errors, formError, formErrorId, pending, wait, field, setValue, onSubmit, reset };
 }

@@ -85,3 +85,11 @@ export const noSession = () => noContent();
 /** rejectedSession is the refresh endpoint's answer to a cookie it no longer honours (expired, revoked). */
 export const rejectedSession = () =>
   json(401, { detail: 'Refresh token is invalid or expired', code: 'invalid_refresh_token' });
+
+/** rateLimited is a limited route's answer: 429 rate_limited with Retry-After, as the server sends it. */
+export function rateLimited(seconds: number): Response {
+  return new Response(
+    JSON.stringify({ detail: `Too many attempts. Try again in ${seconds} seconds.`, code: 'rate_limited' }),
+    { status: 429, headers: { 'Content-Type': 'application/json', 'Retry-After': String(seconds) } },
+  );
+}

@@ -1,7 +1,7 @@
-import { screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
-import { fakeApi, json, noSession, sampleUser, token } from '../../test/fake-api';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeApi, json, noSession, rateLimited, sampleUser, token } from '../../test/fake-api';
 import { renderRoutes } from '../../test/render';
 import { LoginForm } from './login-form';
 import { GuestOnly, RequireAuth } from './route-guards';
@@ -78,5 +78,61 @@ describe('LoginForm', () => {
     fakeApi({ 'POST /api/auth/session/refresh': token(), 'GET /api/users/me': json(200, sampleUser) });
     renderRoutes(routes, '/auth/login');
     expect(await screen.findByRole('heading', { name: 'Accounts' })).toBeInTheDocument();
+  });
+
+  describe('when rate limited', () => {
+    /** liveRegion is the form's polite region that announces the wait's start and end. */
+    const liveRegion = () => document.querySelector('form [aria-live="polite"]');
+
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('counts the wait down live, refuses to submit, and re-enables when it ends', async () => {
+      // shouldAdvanceTime keeps Testing Library's polling alive; the test moves the clock itself.
+      vi.useFakeTimers({ shouldAdvanceTime: true });
+      const user = userEvent.setup({ advanceTimers: (ms) => vi.advanceTimersByTime(ms) });
+      const server = fakeApi({
+        'POST /api/auth/session/refresh': noSession(),
+        'POST /api/auth/session': [
+          rateLimited(2),
+          json(401, { detail: 'Incorrect email or password', code: 'invalid_credentials' }),
+        ],
+      });
+      renderRoutes(routes, '/auth/login');
+      await user.type(await screen.findByLabelText('Email'), 'ada@example.com');
+      await user.type(screen.getByLabelText('Password'), 'guess');
+      await user.click(screen.getByRole('button', { name: 'Sign in' }));
+
+      const timer = await screen.findByRole('timer');
+      expect(timer).toHaveTextContent('Too many attempts. Try again in 2 seconds.');
+      expect(liveRegion()).toHaveTextContent('Too many attempts. Try again in 2 seconds.');
+      // One message: no alert next to the countdown.
+      expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+      const button = screen.getByRole('button', { name: 'Sign in' });
+      expect(button).toHaveAttribute('aria-disabled', 'true');
+      expect(button).toHaveAccessibleDescription('Too many attempts. Try again in 2 seconds.');
+
+      // Refused, by click and by Enter.
+      await user.click(button);
+      await user.type(screen.getByLabelText('Password'), '{Enter}');
+      expect(server.calls('POST /api/auth/session')).toHaveLength(1);
+
+      await act(() => vi.advanceTimersByTimeAsync(1000));
+      expect(timer).toHaveTextContent('Too many attempts. Try again in 1 second.');
+      // The live region spoke at the start and stays quiet while the number changes.
+      expect(liveRegion()).toHaveTextContent('Too many attempts. Try again in 2 seconds.');
+
+      await act(() => vi.advanceTimersByTimeAsync(1000));
+      expect(screen.queryByRole('timer')).not.toBeInTheDocument();
+      expect(liveRegion()).toHaveTextContent('You can try again now.');
+      expect(button).not.toHaveAttribute('aria-disabled');
+
+      await user.click(button);
+      expect(await screen.findByRole('alert')).toHaveTextContent('Incorrect email or password.');
+      expect(liveRegion()).toHaveTextContent('');
+      expect(screen.queryByText('You can try again now.')).not.toBeInTheDocument();
+      expect(server.calls('POST /api/auth/session')).toHaveLength(2);
+    });
   });
 });

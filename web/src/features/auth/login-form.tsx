@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
+import { RetryWaitNotice } from '../../components/retry-wait-notice';
 import { TextField } from '../../components/text-field';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
@@ -77,11 +78,12 @@ export function LoginForm({ initialEmail = '', notice = null }: LoginFormProps) 
       noValidate
       aria-label="Sign in"
     >
+      <RetryWaitNotice wait={form.wait} />
       {form.formError ? (
         <Alert tone="error" id={form.formErrorId} focusable>
           {form.formError}
         </Alert>
-      ) : notice !== null && !attempted ? (
+      ) : form.wait.message !== null ? null : notice !== null && !attempted ? (
         <Alert tone={notice.tone}>{notice.text}</Alert>
       ) : null}
       <TextField
@@ -99,7 +101,15 @@ export function LoginForm({ initialEmail = '', notice = null }: LoginFormProps) 
         required
         {...form.field('password')}
       />
-      <Button type="submit" variant="primary" fullWidth pending={form.pending} pendingLabel="Signing in…">
+      <Button
+        type="submit"
+        variant="primary"
+        fullWidth
+        pending={form.pending}
+        pendingLabel="Signing in…"
+        blocked={form.wait.waiting}
+        aria-describedby={form.wait.waiting ? form.wait.timerId : undefined}
+      >
         Sign in
       </Button>
     </form>

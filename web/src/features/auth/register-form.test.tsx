@@ -1,7 +1,7 @@
-import { screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
-import { fakeApi, json, noSession, sampleUser, token } from '../../test/fake-api';
+import { describe, expect, it, vi } from 'vitest';
+import { fakeApi, json, noSession, rateLimited, sampleUser, token } from '../../test/fake-api';
 import { renderRoutes } from '../../test/render';
 import { RegisterForm } from './register-form';
 import { GuestOnly } from './route-guards';
@@ -183,5 +183,29 @@ describe('RegisterForm', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
 
     expect(await screen.findByRole('alert')).toHaveTextContent('Something went wrong on our side. Please try again.');
+  });
+
+  it('shows a rate limit as a live countdown and re-enables Create account when it ends', async () => {
+    const server = setup();
+    server.on('POST /api/auth/register', rateLimited(3));
+    await screen.findByLabelText('Email');
+    await fill(valid);
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+      const timer = await screen.findByRole('timer');
+      expect(timer).toHaveTextContent('Too many attempts. Try again in 3 seconds.');
+      const button = screen.getByRole('button', { name: 'Create account' });
+      expect(button).toHaveAttribute('aria-disabled', 'true');
+
+      await act(() => vi.advanceTimersByTimeAsync(1000));
+      expect(timer).toHaveTextContent('Too many attempts. Try again in 2 seconds.');
+      await act(() => vi.advanceTimersByTimeAsync(2000));
+      expect(screen.queryByRole('timer')).not.toBeInTheDocument();
+      expect(button).not.toHaveAttribute('aria-disabled');
+      expect(server.calls('POST /api/auth/register')).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

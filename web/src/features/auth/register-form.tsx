@@ -1,5 +1,6 @@
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
+import { RetryWaitNotice } from '../../components/retry-wait-notice';
 import { TextField } from '../../components/text-field';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
@@ -62,6 +63,7 @@ export function RegisterForm() {
 
   return (
     <form className={styles.form} onSubmit={form.onSubmit} noValidate aria-label="Create account">
+      <RetryWaitNotice wait={form.wait} />
       {form.formError ? (
         <Alert tone="error" id={form.formErrorId} focusable>
           {form.formError}
@@ -88,7 +90,15 @@ export function RegisterForm() {
         required
         {...form.field('confirm_password')}
       />
-      <Button type="submit" variant="primary" fullWidth pending={form.pending} pendingLabel="Creating account…">
+      <Button
+        type="submit"
+        variant="primary"
+        fullWidth
+        pending={form.pending}
+        pendingLabel="Creating account…"
+        blocked={form.wait.waiting}
+        aria-describedby={form.wait.waiting ? form.wait.timerId : undefined}
+      >
         Create account
       </Button>
     </form>

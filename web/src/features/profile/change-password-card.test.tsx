@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { fakeApi, json, noContent } from '../../test/fake-api';
@@ -52,5 +52,32 @@ describe('ChangePasswordCard', () => {
       current_password: 'old-password',
       new_password: 'a-new-password',
     });
+  });
+
+  it('treats a busy server like a rate limit: a countdown, then the form again', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const busy = new Response(JSON.stringify({ detail: 'The server is busy; try again in a moment', code: 'busy' }), {
+        status: 503,
+        headers: { 'Content-Type': 'application/json', 'Retry-After': '1' },
+      });
+      const server = fakeApi({ 'POST /api/users/me/password': busy });
+      render(<ChangePasswordCard />);
+      await fill('old-password', 'new-password-1', 'new-password-1');
+      await userEvent.click(screen.getByRole('button', { name: 'Change password' }));
+
+      expect(await screen.findByRole('timer')).toHaveTextContent('Gatehouse is busy right now. Try again in 1 second.');
+      expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+      expect(screen.getByRole('button', { name: 'Change password' })).toHaveAttribute('aria-disabled', 'true');
+
+      await act(() => vi.advanceTimersByTimeAsync(1000));
+      expect(screen.queryByRole('timer')).not.toBeInTheDocument();
+      expect(screen.getByRole('button', { name: 'Change password' })).not.toHaveAttribute('aria-disabled');
+      // The values stay, so trying again is one click.
+      expect(screen.getByLabelText('Current password')).toHaveValue('old-password');
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

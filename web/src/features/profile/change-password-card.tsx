@@ -3,6 +3,7 @@ import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
 import { Card } from '../../components/card';
 import { KeyIcon } from '../../components/icons';
+import { RetryWaitNotice } from '../../components/retry-wait-notice';
 import { TextField } from '../../components/text-field';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
@@ -54,6 +55,7 @@ export function ChangePasswordCard({ onChanged }: { onChanged?: () => void }) {
     <Card title="Password" icon={<KeyIcon />} description="Changing it signs you out on every other device.">
       <form className={styles.stack} onSubmit={form.onSubmit} noValidate aria-label="Change password">
         {done ? <Alert tone="success">Password changed. Your other devices have been signed out.</Alert> : null}
+        <RetryWaitNotice wait={form.wait} />
         {form.formError ? (
           <Alert tone="error" id={form.formErrorId} focusable>
             {form.formError}
@@ -83,7 +85,14 @@ export function ChangePasswordCard({ onChanged }: { onChanged?: () => void }) {
           {...form.field('confirm_password')}
         />
         <div className={styles.actions}>
-          <Button type="submit" variant="primary" pending={form.pending} pendingLabel="Changing password…">
+          <Button
+            type="submit"
+            variant="primary"
+            pending={form.pending}
+            pendingLabel="Changing password…"
+            blocked={form.wait.waiting}
+            aria-describedby={form.wait.waiting ? form.wait.timerId : undefined}
+          >
             Change password
           </Button>
         </div>

@@ -1,7 +1,7 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { fakeApi, json, noContent } from '../../test/fake-api';
+import { fakeApi, json, noContent, rateLimited } from '../../test/fake-api';
 import { DeleteAccountCard } from './delete-account-card';
 
 describe('DeleteAccountCard', () => {
@@ -48,5 +48,38 @@ describe('DeleteAccountCard', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Delete account…' }));
     await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(screen.getByRole('button', { name: 'Delete account…' })).toHaveFocus();
+  });
+
+  it('counts a rate limit down and re-enables the button when it ends', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const user = userEvent.setup({ advanceTimers: (ms) => vi.advanceTimersByTime(ms) });
+      const server = fakeApi({ 'DELETE /api/users/me': [rateLimited(61), noContent()] });
+      const onDeleted = vi.fn();
+      render(<DeleteAccountCard onDeleted={onDeleted} />);
+      await user.click(screen.getByRole('button', { name: 'Delete account…' }));
+      await user.type(screen.getByLabelText('Password'), 'my-password');
+      await user.click(screen.getByRole('checkbox'));
+      await user.click(screen.getByRole('button', { name: 'Delete my account' }));
+
+      expect(await screen.findByRole('timer')).toHaveTextContent('Too many attempts. Try again in 61 seconds.');
+      const button = screen.getByRole('button', { name: 'Delete my account' });
+      expect(button).toHaveAttribute('aria-disabled', 'true');
+      await user.click(button);
+      expect(server.requests).toHaveLength(1);
+
+      await act(() => vi.advanceTimersByTimeAsync(60_000));
+      expect(screen.getByRole('timer')).toHaveTextContent('Try again in 1 second.');
+      await act(() => vi.advanceTimersByTimeAsync(1000));
+      expect(screen.queryByRole('timer')).not.toBeInTheDocument();
+      // Said once by the form's polite region (the visible copy is hidden from screen readers).
+      expect(document.querySelector('form [aria-live="polite"]')).toHaveTextContent('You can try again now.');
+      expect(button).not.toHaveAttribute('aria-disabled');
+
+      await user.click(button);
+      await waitFor(() => expect(onDeleted).toHaveBeenCalledTimes(1));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

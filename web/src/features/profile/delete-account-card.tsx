@@ -4,8 +4,10 @@ import { Button } from '../../components/button';
 import { Card } from '../../components/card';
 import { CheckboxField } from '../../components/checkbox-field';
 import { TrashIcon } from '../../components/icons';
+import { RetryWaitNotice } from '../../components/retry-wait-notice';
 import { TextField } from '../../components/text-field';
 import { formErrorsFrom } from '../../lib/form-errors';
+import { useRetryWait } from '../../lib/use-retry-wait';
 import styles from './profile.module.css';
 import { usersClient } from './users-client';
 
@@ -23,6 +25,7 @@ export function DeleteAccountCard({ onDeleted }: { onDeleted: () => void }) {
   const checkbox = useRef<HTMLInputElement>(null);
   const openButton = useRef<HTMLButtonElement>(null);
   const wasOpen = useRef(false);
+  const wait = useRetryWait();
 
   useEffect(() => {
     if (open) passwordInput.current?.focus();
@@ -35,10 +38,14 @@ export function DeleteAccountCard({ onDeleted }: { onDeleted: () => void }) {
     setPassword('');
     setUnderstood(false);
     setErrors({});
+    wait.dismiss();
   };
 
   const submit = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
+    // Enter in the password field submits too, so the wait is enforced here.
+    if (pending || wait.waiting) return;
+    wait.dismiss();
     const found: typeof errors = {};
     if (password === '') found.password = 'Enter your password to confirm.';
     if (!understood) found.understood = "Confirm that you understand this can't be undone.";
@@ -51,10 +58,11 @@ export function DeleteAccountCard({ onDeleted }: { onDeleted: () => void }) {
       await usersClient.deleteAccount(password);
       onDeleted();
     } catch (caught) {
+      setPending(false);
+      if (wait.catchWait(caught)) return;
       const mapped = formErrorsFrom(caught, ['password'], { incorrect_password: 'password' });
       setErrors({ password: mapped.fields.password, form: mapped.form ?? undefined });
       if (mapped.fields.password) passwordInput.current?.focus();
-      setPending(false);
     }
   };
 
@@ -67,6 +75,7 @@ export function DeleteAccountCard({ onDeleted }: { onDeleted: () => void }) {
     >
       {open ? (
         <form className={styles.stack} onSubmit={submit} noValidate aria-label="Delete account">
+          <RetryWaitNotice wait={wait} />
           {errors.form ? <Alert tone="error">{errors.form}</Alert> : null}
           <TextField
             ref={passwordInput}
@@ -86,7 +95,14 @@ export function DeleteAccountCard({ onDeleted }: { onDeleted: () => void }) {
             error={errors.understood}
           />
           <div className={styles.actions}>
-            <Button type="submit" variant="danger" pending={pending} pendingLabel="Deleting…">
+            <Button
+              type="submit"
+              variant="danger"
+              pending={pending}
+              pendingLabel="Deleting…"
+              blocked={wait.waiting}
+              aria-describedby={wait.waiting ? wait.timerId : undefined}
+            >
               Delete my account
             </Button>
             <Button variant="secondary" onClick={cancel} disabled={pending}>
