@@ -75,8 +75,10 @@ type EmailStore interface {
 	// FindEmailTokenByAddress returns the newest token of purpose bound to email, used or
 	// not, or ErrInvalidToken.
 	FindEmailTokenByAddress(ctx context.Context, purpose Purpose, email string) (*EmailToken, error)
-	// CountCodeFailure adds one wrong code to the token's attempts.
-	CountCodeFailure(ctx context.Context, id uuid.UUID) error
+	// ClaimCodeAttempt counts one try of the token's code and reports true, unless the token
+	// is used or has had max tries already (then false, and nothing changes). The increment
+	// is the check, so concurrent tries cannot slip under the limit together.
+	ClaimCodeAttempt(ctx context.Context, id uuid.UUID, max int) (bool, error)
 	// UseEmailToken spends t at now and applies what it is for, in one transaction, queueing
 	// msgs with it: verify_email marks the address verified; password_reset sets use.PasswordHash
 	// and a new security stamp, marks the address verified and deletes every session;
@@ -167,7 +169,9 @@ func (in TokenInput) validate() error {
 }
 
 // findToken returns the live token in presents, of one of purposes: unexpired, unused, and,
-// when presented by code, with a right code within MaxCodeAttempts. A wrong code is counted.
+// when presented by code, with a right code within MaxCodeAttempts. Every code tried counts
+// against each live token it is compared with, the right one too: the try is claimed before
+// the comparison, so a burst of parallel guesses gets MaxCodeAttempts of them, not more.
 func (s *Service) findToken(ctx context.Context, in TokenInput, purposes ...Purpose) (*EmailToken, error) {
 	if err := in.validate(); err != nil {
 		return nil, err
@@ -186,11 +190,9 @@ func (s *Service) findToken(ctx context.Context, in TokenInput, purposes ...Purp
 		}
 		return nil, ErrInvalidToken
 	}
-	// A code is tried against the address's newest token of each purpose; a code that
-	// matches none counts as a wrong try against every live one of them, since a guesser may
-	// be aiming at any.
+	// A code is tried against the address's newest token of each purpose, each try counted
+	// first, since a guesser may be aiming at any of them.
 	email := normalizeEmail(in.Email)
-	var missed []*EmailToken
 	for _, p := range purposes {
 		t, err := s.store.FindEmailTokenByAddress(ctx, p, email)
 		if errors.Is(err, ErrInvalidToken) {
@@ -199,19 +201,23 @@ func (s *Service) findToken(ctx context.Context, in TokenInput, purposes ...Purp
 		if err != nil {
 			return nil, fmt.Errorf("find email token: %w", err)
 		}
-		if t.CodeAttempts >= MaxCodeAttempts || !now.Before(t.ExpiresAt) {
+		if !now.Before(t.ExpiresAt) {
 			continue
 		}
-		if subtle.ConstantTimeCompare(hashCode(t.ID, in.Code), t.CodeHash) == 1 {
+		// A spent token's code opens nothing: comparing it costs no try, and its owner hears
+		// that it was used rather than that it is wrong.
+		if t.UsedAt != nil {
+			if subtle.ConstantTimeCompare(hashCode(t.ID, in.Code), t.CodeHash) == 1 {
+				return nil, ErrTokenUsed
+			}
+			continue
+		}
+		claimed, err := s.store.ClaimCodeAttempt(ctx, t.ID, MaxCodeAttempts)
+		if err != nil {
+			return nil, fmt.Errorf("claim code attempt: %w", err)
+		}
+		if claimed && subtle.ConstantTimeCompare(hashCode(t.ID, in.Code), t.CodeHash) == 1 {
 			return live(t, now)
-		}
-		if t.UsedAt == nil {
-			missed = append(missed, t)
-		}
-	}
-	for _, t := range missed {
-		if err := s.store.CountCodeFailure(ctx, t.ID); err != nil {
-			return nil, fmt.Errorf("count code failure: %w", err)
 		}
 	}
 	return nil, ErrInvalidCode

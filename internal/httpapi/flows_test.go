@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -164,6 +165,63 @@ func TestFlows_VerifyEmailCode(t *testing.T) {
 		_, code2 := secrets(t, f.last(2, "ada@example.com", "Confirm"), mail.PathVerifyEmail)
 		wantCode(t, f.req("POST", "/api/auth/verify-email", map[string]string{"token": tok}), http.StatusBadRequest, "invalid_token")
 		wantStatus(t, f.req("POST", "/api/auth/verify-email", map[string]string{"email": "ADA@example.com", "code": code2}), http.StatusOK)
+	})
+}
+
+// Guesses sent all at once get MaxCodeAttempts tries between them, not one each: each try is
+// claimed before its comparison, so the right code sent among twenty wrong ones at once may
+// lose its chance, and afterwards is dead like the rest.
+func TestFlows_CodeGuessesInParallel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFlows(t, st, apiOptions{})
+		f.register("ada@example.com")
+		_, code := secrets(t, f.last(1, "ada@example.com", "Confirm"), mail.PathVerifyEmail)
+		const guesses = 20
+		codes := make(chan int, guesses)
+		var wg sync.WaitGroup
+		for i := range guesses {
+			wg.Go(func() {
+				guess := fmt.Sprintf("%06d", i)
+				if guess == code {
+					guess = "999999"
+				}
+				codes <- f.req("POST", "/api/auth/verify-email", map[string]string{"email": "ada@example.com", "code": guess}).status
+			})
+		}
+		wg.Wait()
+		close(codes)
+		for status := range codes {
+			if status != http.StatusBadRequest {
+				t.Fatalf("a wrong guess: got %d, want 400", status)
+			}
+		}
+		// Twenty tries came in together; the code is dead now, right or not.
+		wantCode(t, f.req("POST", "/api/auth/verify-email", map[string]string{"email": "ada@example.com", "code": code}), http.StatusBadRequest, "invalid_code")
+
+		// What makes that so: of concurrent claims on a fresh token, exactly MaxCodeAttempts
+		// win (a read of the count before the comparison would have let all twenty through).
+		wantStatus(t, f.req("POST", "/api/auth/verify-email/resend", map[string]string{"email": "ada@example.com"}), http.StatusAccepted)
+		f.last(2, "ada@example.com", "Confirm")
+		tok, err := st.FindEmailTokenByAddress(t.Context(), auth.PurposeVerifyEmail, "ada@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var claimed atomic.Int32
+		for range guesses {
+			wg.Go(func() {
+				ok, err := st.ClaimCodeAttempt(context.Background(), tok.ID, auth.MaxCodeAttempts)
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					claimed.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		if got := claimed.Load(); got != auth.MaxCodeAttempts {
+			t.Fatalf("%d concurrent claims: %d won, want %d", guesses, got, auth.MaxCodeAttempts)
+		}
 	})
 }
 

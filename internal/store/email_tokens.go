@@ -102,11 +102,17 @@ func scanEmailToken(row scanner) (*auth.EmailToken, error) {
 	return &t, nil
 }
 
-// CountCodeFailure implements auth.EmailStore; the increment is atomic, so concurrent wrong
-// guesses each count.
-func (s *Store) CountCodeFailure(ctx context.Context, id uuid.UUID) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE email_tokens SET code_attempts = code_attempts + 1 WHERE id = $1`, id)
-	return wrap("count code failure", err)
+// ClaimCodeAttempt implements auth.EmailStore with one conditional UPDATE: PostgreSQL
+// re-checks the condition on a row another try just committed, and SQLite writes one at a
+// time, so of concurrent tries at most max ever claim one.
+func (s *Store) ClaimCodeAttempt(ctx context.Context, id uuid.UUID, max int) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE email_tokens SET code_attempts = code_attempts + 1
+		WHERE id = $1 AND code_attempts < $2 AND used_at IS NULL`, id, max)
+	if err != nil {
+		return false, wrap("claim code attempt", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, wrap("claim code attempt", err)
 }
 
 // MarkEmailVerified implements auth.EmailStore.
