@@ -31,7 +31,11 @@ const (
 // the failures of the client's (account, IP) pair, which belong to the owner.
 func (g *Guard) Succeeded(ctx context.Context, a auth.Attempt, userID uuid.UUID) (string, error) {
 	if !g.limits.AccountIP.IsZero() && !a.Trusted {
-		_ = g.lim.Reset(ctx, LimitAccountIP+":account_ip:"+g.hash("account_ip", a.Email+"\x00"+clientKey(a.IP)))
+		// A reset that fails leaves the pair's failures to expire on their own: the sign-in
+		// stands, and the failure is logged.
+		if err := g.lim.Reset(ctx, LimitAccountIP+":account_ip:"+g.hash("account_ip", a.Email+"\x00"+clientKey(a.IP))); err != nil {
+			g.log.WarnContext(ctx, "clear the failed sign-ins of a signed-in client", "user_id", userID, "error", err)
+		}
 	}
 	b := make([]byte, deviceLen)
 	copy(b, userID[:])

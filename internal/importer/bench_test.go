@@ -20,7 +20,10 @@ import (
 func BenchmarkImport(b *testing.B) {
 	n := 1_000_000
 	if v := os.Getenv("IMPORT_BENCH_USERS"); v != "" {
-		n, _ = strconv.Atoi(v)
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n <= 0 {
+			b.Fatalf("IMPORT_BENCH_USERS=%q: want a positive whole number", v)
+		}
 	}
 	src := writeArticleDB(b, n, fixtureHash(b))
 	for _, dialect := range []string{store.DialectSQLite, store.DialectPostgres} {
