@@ -10,6 +10,8 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     css: { modules: { classNameStrategy: 'non-scoped' } },
     restoreMocks: true,
+    // Room for the 5 s asyncUtilTimeout in setup.ts plus the typing before it.
+    testTimeout: 20000,
     unstubGlobals: true,
   },
 });
