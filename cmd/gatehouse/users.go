@@ -44,7 +44,7 @@ type listFlags struct {
 }
 
 var usersList = command{
-	name: "users list", summary: "list users (--email SUBSTRING, --since DATE, --json)",
+	name: "users list", summary: "list users (--email SUBSTRING, --since DATE, --limit N, --json)",
 	doc:   "List users, oldest first, as a table or with --json as a JSON array.",
 	scope: config.ScopeDatabase,
 	flags: func(fs *flag.FlagSet) any {
