@@ -252,7 +252,12 @@ func serve(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	policy, err := passwordPolicy(cfg.Password, log)
+	if err != nil {
+		return err
+	}
 	svc, err := auth.NewService(auth.Options{
+		PasswordPolicy: policy,
 		Store: st, Hasher: hasher, Logger: log,
 		Tokens:     token.NewIssuer(keys, cfg.Issuer, cfg.Audience, cfg.AccessTokenTTL),
 		RefreshTTL: cfg.RefreshTokenTTL, ReuseGrace: cfg.RefreshReuseGrace,

@@ -269,8 +269,8 @@ var usersDelete = command{
 }
 
 // operatorService is the auth service the users commands change accounts through. It hashes
-// at the configured cost; the cost is the one setting of ScopeServe a database-scope command
-// does not read, and then the default.
+// at the configured cost and judges passwords by the configured policy; a database-scope
+// command, which sets no password, reads neither and gets the defaults.
 func operatorService(e *env) (*auth.Service, error) {
 	cost := e.cfg.BcryptCost
 	if cost == 0 {
@@ -280,7 +280,11 @@ func operatorService(e *env) (*auth.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return auth.NewService(auth.Options{Store: e.store, Hasher: hasher, Logger: e.log})
+	policy, err := passwordPolicy(e.cfg.Password, e.log)
+	if err != nil {
+		return nil, err
+	}
+	return auth.NewService(auth.Options{Store: e.store, Hasher: hasher, Logger: e.log, PasswordPolicy: policy})
 }
 
 // findUser returns the user the command's argument names, or an error that exits 3.

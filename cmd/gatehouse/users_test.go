@@ -35,7 +35,7 @@ func TestUsers(t *testing.T) {
 			}
 
 			// create: the password from stdin, validated as the API validates one.
-			out, err := users("password123\n", "create", "-email", "Op@Example.com", "-first-name", "Op", "-last-name", "Erator")
+			out, err := users("violet-kayak-mercury-19\n", "create", "-email", "Op@Example.com", "-first-name", "Op", "-last-name", "Erator")
 			if err != nil || !strings.Contains(out, "created user") || !strings.Contains(out, "<op@example.com>") {
 				t.Fatalf("create: got %q %v", out, err)
 			}
@@ -43,9 +43,9 @@ func TestUsers(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "password: ensure this value has at least 8 characters") {
 				t.Errorf("create with a short password: got %v, want the API's message", err)
 			}
-			_, err = users("password123\n", "create", "-email", "op@example.com", "-first-name", "Op", "-last-name", "Again")
+			_, err = users("violet-kayak-mercury-19\n", "create", "-email", "op@example.com", "-first-name", "Op", "-last-name", "Again")
 			wantCode("create a taken email", err, exitError)
-			if signInStatus(t, srv.url, "op@example.com", "password123") != http.StatusOK {
+			if signInStatus(t, srv.url, "op@example.com", "violet-kayak-mercury-19") != http.StatusOK {
 				t.Fatal("sign in as the created user")
 			}
 
@@ -85,7 +85,7 @@ func TestUsers(t *testing.T) {
 			wantCode("show without a user", err, exitUsage)
 
 			// set-password: validated, and every session is signed out.
-			_, tok := post(t, srv.url+"/api/auth/token", "application/x-www-form-urlencoded", "grant_type=password&username=op%40example.com&password=password123")
+			_, tok := post(t, srv.url+"/api/auth/token", "application/x-www-form-urlencoded", "grant_type=password&username=op%40example.com&password=violet-kayak-mercury-19")
 			access := tok["access_token"].(string)
 			_, err = users(strings.Repeat("x", 73)+"\n", "set-password", "op@example.com")
 			if err == nil || !strings.Contains(err.Error(), "72 bytes") {
@@ -98,7 +98,7 @@ func TestUsers(t *testing.T) {
 			if status, _ := get(t, srv.url+"/api/users/me", access); status != http.StatusUnauthorized {
 				t.Errorf("old token after set-password: got %d, want 401", status)
 			}
-			if signInStatus(t, srv.url, "op@example.com", "password123") != http.StatusUnauthorized || signInStatus(t, srv.url, "op@example.com", "new-password-1") != http.StatusOK {
+			if signInStatus(t, srv.url, "op@example.com", "violet-kayak-mercury-19") != http.StatusUnauthorized || signInStatus(t, srv.url, "op@example.com", "new-password-1") != http.StatusOK {
 				t.Error("after set-password: the old password must fail and the new one sign in")
 			}
 
@@ -138,7 +138,7 @@ func TestUsers(t *testing.T) {
 			if err != nil || !strings.Contains(out, "deleted") {
 				t.Errorf("delete confirmed: got %q %v", out, err)
 			}
-			users("password123\n", "create", "-email", "gone@example.com", "-first-name", "G", "-last-name", "One")
+			users("violet-kayak-mercury-19\n", "create", "-email", "gone@example.com", "-first-name", "G", "-last-name", "One")
 			if _, err := users("", "delete", "gone@example.com", "--yes"); err != nil {
 				t.Errorf("delete --yes: %v", err)
 			}

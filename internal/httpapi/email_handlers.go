@@ -104,7 +104,7 @@ var opPasswordResetConfirm = operation{
 	responses: []response{
 		{http.StatusOK, "Password changed", message{}},
 		{http.StatusBadRequest, "Invalid or expired link (invalid_token), wrong code (invalid_code), or already used (token_used)", errorBody{}},
-		busyResponse,
+		newPasswordBusyResponse,
 	},
 }
 

@@ -218,7 +218,7 @@ type user struct {
 // register makes an account and signs it in through the token endpoint.
 func (a *api) register(email string) user {
 	a.t.Helper()
-	u := user{email: email, password: "password123"}
+	u := user{email: email, password: "violet-kayak-mercury-19"}
 	if r := a.req("POST", "/api/auth/register", map[string]string{
 		"email": email, "first_name": "Ada", "last_name": "Lovelace", "password": u.password,
 	}); r.status != http.StatusCreated {
