@@ -45,11 +45,14 @@ func (s *Service) ResetPassword(ctx context.Context, in ResetPasswordInput) erro
 	if err := c.err(); err != nil {
 		return err
 	}
-	// First judged with what the request says (a code comes with its address), before the
-	// token is looked up: trying a code counts against its tries, and a weak password must
-	// not cost one. Nothing of the account is used yet, so the answer tells nothing of it.
-	if err := s.checkNewPassword(ctx, offline(s.policy), "new_password", in.NewPassword, password.Account{Email: normalizeEmail(in.Email)}); err != nil {
-		return err
+	// A code is tried against its tries, so with a code the password is first judged before
+	// the code, with only what the request says (the address, not the names: the answer
+	// then tells nothing of the account to someone without the code), so that a refused
+	// password costs no try. A link's token costs nothing to look up.
+	if in.Token == "" {
+		if err := s.checkNewPassword(ctx, offline(s.policy), "new_password", in.NewPassword, password.Account{Email: normalizeEmail(in.Email)}); err != nil {
+			return err
+		}
 	}
 	t, err := s.findToken(ctx, tin, PurposePasswordReset)
 	if err != nil {

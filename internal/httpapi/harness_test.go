@@ -85,6 +85,8 @@ type apiOptions struct {
 	// email configures the email flows; devMailbox is served at /dev/mailbox.
 	email      auth.EmailOptions
 	devMailbox *mail.DevMailbox
+	// policy is the password policy; nil is password.DefaultPolicy().
+	policy *password.Policy
 }
 
 // testLimits are every limit a test server enforces.
@@ -123,6 +125,7 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 		Store: st, Hasher: hasher, Logger: log, MaxConcurrentHashes: opt.maxHashes, HashWait: opt.hashWait,
 		Tokens:     token.NewIssuer(keys, "http://gatehouse.test", "gatehouse", 15*time.Minute),
 		RefreshTTL: 720 * time.Hour, ReuseGrace: opt.grace, Guard: g, MaxSessionsPerUser: opt.maxSessions, Email: opt.email,
+		PasswordPolicy: opt.policy,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -70,9 +70,9 @@ func TestAPI_InvalidUnicode(t *testing.T) {
 
 		// Nothing of the refused registrations was stored: the address is still free, and a
 		// password of real characters (a surrogate pair is one) works both ways.
-		ok := register("password", `"pass\ud83d\ude00word"`)
+		ok := register("password", `"violet-kayak\ud83d\ude00mercury-19"`)
 		wantStatus(t, a.req("POST", "/api/auth/register", ok), http.StatusCreated)
-		a.login(user{email: "b@example.com", password: "pass😀word"})
+		a.login(user{email: "b@example.com", password: "violet-kayak😀mercury-19"})
 		wantStatus(t, a.req("POST", "/api/auth/register", register("password", `"p\\ud800assword"`)), http.StatusBadRequest)
 	})
 }
