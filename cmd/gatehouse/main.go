@@ -258,7 +258,7 @@ func serve(ctx context.Context, e *env) error {
 	}
 	svc, err := auth.NewService(auth.Options{
 		PasswordPolicy: policy,
-		Store: st, Hasher: hasher, Logger: log,
+		Store:          st, Hasher: hasher, Logger: log,
 		Tokens:     token.NewIssuer(keys, cfg.Issuer, cfg.Audience, cfg.AccessTokenTTL),
 		RefreshTTL: cfg.RefreshTokenTTL, ReuseGrace: cfg.RefreshReuseGrace,
 		MaxConcurrentHashes: workers, HashQueueDepth: depth, HashWait: cfg.HashQueueWait,

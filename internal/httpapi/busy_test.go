@@ -40,7 +40,9 @@ func TestAPI_Busy(t *testing.T) {
 
 	// The one slot is held by a sign-in whose Verify waits.
 	done := make(chan reply)
-	go func() { done <- a.req("POST", "/api/auth/token", loginForm("ada@example.com", "violet-kayak-mercury-19")) }()
+	go func() {
+		done <- a.req("POST", "/api/auth/token", loginForm("ada@example.com", "violet-kayak-mercury-19"))
+	}()
 	<-h.entered
 
 	for _, tt := range []struct {
