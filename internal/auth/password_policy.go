@@ -3,6 +3,8 @@ package auth
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/password"
@@ -78,4 +80,24 @@ func accountOf(u *User) password.Account {
 func offline(p password.Policy) password.Policy {
 	p.Breached = nil
 	return p
+}
+
+// WithPasswordProblem returns err, the validation error of a request that sets pw as field,
+// with the password policy's judgement of pw added (its offline checks: the breach check waits
+// for a valid request) unless err lists field already, so that one 422 lists every problem,
+// as pydantic's does. Any other err is returned as it is. The account's words are the ones
+// the request gave, valid or not.
+func (s *Service) WithPasswordProblem(err error, field, pw string, acct password.Account) error {
+	var ae *Error
+	// A field already judged, or a body that could not be read as fields (field ""), has
+	// nothing to add.
+	if !errors.As(err, &ae) || ae.Code != CodeInvalidInput || slices.ContainsFunc(ae.Fields, func(f FieldError) bool { return f.Field == field || f.Field == "" }) {
+		return err
+	}
+	acct = password.Account{Email: normalizeEmail(acct.Email), FirstName: strings.TrimSpace(acct.FirstName), LastName: strings.TrimSpace(acct.LastName)}
+	var r *password.Refusal
+	if !errors.As(offline(s.policy).Check(context.Background(), pw, acct), &r) {
+		return err
+	}
+	return Invalid(append(slices.Clone(ae.Fields), refusalField(field, r))...)
 }

@@ -38,7 +38,7 @@ type ResetPasswordInput struct {
 func (s *Service) ResetPassword(ctx context.Context, in ResetPasswordInput) error {
 	tin := TokenInput{Token: in.Token, Email: in.Email, Code: in.Code}
 	if err := tin.validate(); err != nil {
-		return err
+		return s.WithPasswordProblem(err, "new_password", in.NewPassword, password.Account{Email: in.Email})
 	}
 	var c checker
 	c.password("new_password", in.NewPassword)

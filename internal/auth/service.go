@@ -168,10 +168,10 @@ func (in RegisterInput) Validate() error {
 // (nil, nil), the same as success to the caller, and its owner gets a mail.
 func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error) {
 	in.normalize()
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	acct := password.Account{Email: in.Email, FirstName: in.FirstName, LastName: in.LastName}
+	if err := in.Validate(); err != nil {
+		return nil, s.WithPasswordProblem(err, "password", in.Password, acct)
+	}
 	if err := s.checkNewPassword(ctx, s.policy, "password", in.Password, acct); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/password"
 )
 
 var opRegister = operation{
@@ -23,7 +24,7 @@ var opRegister = operation{
 func (s *server) handleRegister(w http.ResponseWriter, r *http.Request) error {
 	in, err := decode[auth.RegisterInput](r)
 	if err != nil {
-		return err
+		return s.svc.WithPasswordProblem(err, "password", in.Password, password.Account{Email: in.Email, FirstName: in.FirstName, LastName: in.LastName})
 	}
 	if _, err := s.svc.Register(r.Context(), in); err != nil {
 		return err

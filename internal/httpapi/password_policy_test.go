@@ -187,6 +187,12 @@ func TestAPI_PasswordPolicy_ResetConfirm(t *testing.T) {
 				wantRefused(t, r, "new_password", tt)
 			})
 		}
+		// One 422 lists every problem: the missing code and the password.
+		r := f.req("POST", "/api/auth/password-reset/confirm", map[string]string{"email": u.email, "new_password": "password"})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		if m := string(r.body); !strings.Contains(m, `"loc":["body","code"]`) || !strings.Contains(m, `"loc":["body","new_password"]`) || !strings.Contains(m, password.TypeCommon) {
+			t.Errorf("an invalid code and a common password: got %s, want both listed", r.body)
+		}
 		// A common password is refused before the code is tried, so refusals spend none of
 		// its tries: the code still works after more of them than it has tries.
 		for range auth.MaxCodeAttempts + 1 {

@@ -29,10 +29,11 @@ func TestAPI_Register(t *testing.T) {
 				`{"detail": [{"loc": ["body", "email"], "msg": "value is not a valid email address", "type": "value_error.email"}], "code": "invalid_input"}`},
 			{"missing field (the article's)", `{"email": "b@example.com", "last_name": "L", "password": "violet-kayak-mercury-19"}`, "", 422,
 				`{"detail": [{"loc": ["body", "first_name"], "msg": "field required", "type": "value_error.missing"}], "code": "invalid_input"}`},
-			{"every problem at once (the password policy judges next)", `{"email": "bad", "last_name": "L", "password": "short"}`, "", 422,
+			{"every problem at once", `{"email": "bad", "last_name": "L", "password": "short"}`, "", 422,
 				`{"detail": [
 					{"loc": ["body", "first_name"], "msg": "field required", "type": "value_error.missing"},
-					{"loc": ["body", "email"], "msg": "value is not a valid email address", "type": "value_error.email"}
+					{"loc": ["body", "email"], "msg": "value is not a valid email address", "type": "value_error.email"},
+					{"loc": ["body", "password"], "msg": "ensure this value has at least 8 characters", "type": "value_error.password.too_short"}
 				], "code": "invalid_input"}`},
 			{"null is missing", `{"email": null, "first_name": "A", "last_name": "L", "password": "violet-kayak-mercury-19"}`, "", 422,
 				`{"detail": [{"loc": ["body", "email"], "msg": "field required", "type": "value_error.missing"}], "code": "invalid_input"}`},
