@@ -149,7 +149,9 @@ func (in *RegisterInput) normalize() {
 	in.LastName = strings.TrimSpace(in.LastName)
 }
 
-// Validate reports every invalid field of in, judged as Register judges them.
+// Validate reports every invalid field of in, judged as Register judges them, but for the
+// password policy, which needs the Service's settings (Register applies it; see
+// WithPasswordProblem).
 func (in RegisterInput) Validate() error {
 	in.normalize()
 	var c checker
