@@ -21,7 +21,7 @@ func TestServe_CaptchaSharedThroughDatabase(t *testing.T) {
 	a := start(t, env)
 	b := start(t, env)
 	body := func(email, sol string) string {
-		m, _ := json.Marshal(map[string]string{"email": email, "first_name": "A", "last_name": "B", "password": "password123", "captcha": sol})
+		m, _ := json.Marshal(map[string]string{"email": email, "first_name": "A", "last_name": "B", "password": "violet-kayak-mercury-19", "captcha": sol})
 		return string(m)
 	}
 

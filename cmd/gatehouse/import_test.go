@@ -123,6 +123,11 @@ func TestImport_ArticleFixture(t *testing.T) {
 			if status != http.StatusOK {
 				t.Fatalf("sign in grace: %d", status)
 			}
+			// The article's users keep passwords the policy now refuses: they sign in all the
+			// same, and are told to change them.
+			if tok["password_change_required"] != true || tok["password_change_reason"] != "value_error.password.weak" {
+				t.Errorf("sign in grace with the fixture's securepass123: got %v, want password_change_required true, reason weak", tok)
+			}
 			_, me := get(t, srv.url+"/api/users/me", tok["access_token"].(string))
 			if me["id"] != "9a8b7c6d-5e4f-4321-8765-fedcba987654" || me["created_at"] != "2024-02-29T23:59:59.999999Z" {
 				t.Errorf("me: got %v, want the source's id and created_at in UTC", me)

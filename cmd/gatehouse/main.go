@@ -252,8 +252,13 @@ func serve(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	policy, err := passwordPolicy(cfg.Password, log)
+	if err != nil {
+		return err
+	}
 	svc, err := auth.NewService(auth.Options{
-		Store: st, Hasher: hasher, Logger: log,
+		PasswordPolicy: policy,
+		Store:          st, Hasher: hasher, Logger: log,
 		Tokens:     token.NewIssuer(keys, cfg.Issuer, cfg.Audience, cfg.AccessTokenTTL),
 		RefreshTTL: cfg.RefreshTokenTTL, ReuseGrace: cfg.RefreshReuseGrace,
 		MaxConcurrentHashes: workers, HashQueueDepth: depth, HashWait: cfg.HashQueueWait,

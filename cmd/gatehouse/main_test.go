@@ -133,12 +133,12 @@ func do(t *testing.T, req *http.Request) (int, map[string]any) {
 func articleFlow(t *testing.T, register, signIn, me string) string {
 	t.Helper()
 	status, _ := post(t, register+"/api/auth/register", "application/json",
-		`{"email": "test@example.com", "first_name": "Test", "last_name": "User", "password": "password123"}`)
+		`{"email": "test@example.com", "first_name": "Test", "last_name": "User", "password": "violet-kayak-mercury-19"}`)
 	if status != http.StatusCreated {
 		t.Fatalf("register: got %d, want 201", status)
 	}
 	status, tok := post(t, signIn+"/api/auth/token", "application/x-www-form-urlencoded",
-		url.Values{"username": {"test@example.com"}, "password": {"password123"}}.Encode())
+		url.Values{"username": {"test@example.com"}, "password": {"violet-kayak-mercury-19"}}.Encode())
 	if status != http.StatusOK {
 		t.Fatalf("token: got %d %v, want 200", status, tok)
 	}

@@ -130,7 +130,8 @@ type createFlags struct{ email, first, last string }
 
 var usersCreate = command{
 	name: "users create", summary: "create a user; the password is asked for without echo, or read from stdin",
-	doc: "Create a user, validated as registration validates one. On a terminal the password is asked\n" +
+	doc: "Create a user, validated as registration validates one: the password policy judges the password\n" +
+		"with the user's email and names (GATEHOUSE_PASSWORD_*). On a terminal the password is asked\n" +
 		"for twice without echo; otherwise the first line of stdin is the password.",
 	scope: config.ScopeServe,
 	flags: func(fs *flag.FlagSet) any {
@@ -161,8 +162,9 @@ var usersCreate = command{
 
 var usersSetPassword = command{
 	name: "users set-password", summary: "set a user's password and sign every session of theirs out",
-	doc: "Set the password of the user with this email or id, validated as the API validates one, and\n" +
-		"sign every session of theirs out. On a terminal the password is asked for twice without echo;\n" +
+	doc: "Set the password of the user with this email or id, judged by the password policy as the API\n" +
+		"judges one (with the user's email and names), and sign every session of theirs out. On a\n" +
+		"terminal the password is asked for twice without echo;\n" +
 		"otherwise the first line of stdin is the password.",
 	scope: config.ScopeServe, target: "EMAIL|ID",
 	run: func(ctx context.Context, e *env) error {
@@ -269,8 +271,8 @@ var usersDelete = command{
 }
 
 // operatorService is the auth service the users commands change accounts through. It hashes
-// at the configured cost; the cost is the one setting of ScopeServe a database-scope command
-// does not read, and then the default.
+// at the configured cost and judges passwords by the configured policy; a database-scope
+// command, which sets no password, reads neither and gets the defaults.
 func operatorService(e *env) (*auth.Service, error) {
 	cost := e.cfg.BcryptCost
 	if cost == 0 {
@@ -280,7 +282,11 @@ func operatorService(e *env) (*auth.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return auth.NewService(auth.Options{Store: e.store, Hasher: hasher, Logger: e.log})
+	policy, err := passwordPolicy(e.cfg.Password, e.log)
+	if err != nil {
+		return nil, err
+	}
+	return auth.NewService(auth.Options{Store: e.store, Hasher: hasher, Logger: e.log, PasswordPolicy: policy})
 }
 
 // findUser returns the user the command's argument names, or an error that exits 3.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,8 +36,8 @@ func TestUsers(t *testing.T) {
 				}
 			}
 
-			// create: the password from stdin, validated as the API validates one.
-			out, err := users("password123\n", "create", "-email", "Op@Example.com", "-first-name", "Op", "-last-name", "Erator")
+			// create: the password from stdin, judged by the policy as the API judges one.
+			out, err := users("violet-kayak-mercury-19\n", "create", "-email", "Op@Example.com", "-first-name", "Op", "-last-name", "Erator")
 			if err != nil || !strings.Contains(out, "created user") || !strings.Contains(out, "<op@example.com>") {
 				t.Fatalf("create: got %q %v", out, err)
 			}
@@ -43,9 +45,15 @@ func TestUsers(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "password: ensure this value has at least 8 characters") {
 				t.Errorf("create with a short password: got %v, want the API's message", err)
 			}
-			_, err = users("password123\n", "create", "-email", "op@example.com", "-first-name", "Op", "-last-name", "Again")
+			for _, pw := range []string{"password123", "Kowalski2026"} {
+				_, err = users(pw+"\n", "create", "-email", "weak@example.com", "-first-name", "W", "-last-name", "Kowalski")
+				if wantCode("create with "+pw, err, exitError); err == nil || !strings.Contains(err.Error(), "password: This password is") {
+					t.Errorf("create with %s: got %v, want the policy's refusal", pw, err)
+				}
+			}
+			_, err = users("violet-kayak-mercury-19\n", "create", "-email", "op@example.com", "-first-name", "Op", "-last-name", "Again")
 			wantCode("create a taken email", err, exitError)
-			if signInStatus(t, srv.url, "op@example.com", "password123") != http.StatusOK {
+			if signInStatus(t, srv.url, "op@example.com", "violet-kayak-mercury-19") != http.StatusOK {
 				t.Fatal("sign in as the created user")
 			}
 
@@ -85,11 +93,30 @@ func TestUsers(t *testing.T) {
 			wantCode("show without a user", err, exitUsage)
 
 			// set-password: validated, and every session is signed out.
-			_, tok := post(t, srv.url+"/api/auth/token", "application/x-www-form-urlencoded", "grant_type=password&username=op%40example.com&password=password123")
+			_, tok := post(t, srv.url+"/api/auth/token", "application/x-www-form-urlencoded", "grant_type=password&username=op%40example.com&password=violet-kayak-mercury-19")
 			access := tok["access_token"].(string)
 			_, err = users(strings.Repeat("x", 73)+"\n", "set-password", "op@example.com")
 			if err == nil || !strings.Contains(err.Error(), "72 bytes") {
 				t.Errorf("set-password over 72 bytes: got %v, want refused", err)
+			}
+			_, err = users("Erator1815\n", "set-password", "op@example.com")
+			if err == nil || !strings.Contains(err.Error(), "built from your email address, your name") {
+				t.Errorf("set-password to the user's name and a year: got %v, want refused as personal", err)
+			}
+			blocklist := filepath.Join(t.TempDir(), "blocklist.txt")
+			if err := os.WriteFile(blocklist, []byte("New-Password-1\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			listed := maps.Clone(env)
+			listed["GATEHOUSE_PASSWORD_BLOCKLIST"] = blocklist
+			_, err = gatehouse(t, listed, "new-password-1\n", "users", "set-password", "op@example.com")
+			if err == nil || !strings.Contains(err.Error(), "one of the most common passwords") {
+				t.Errorf("set-password to a blocklisted password: got %v, want refused as common", err)
+			}
+			listed["GATEHOUSE_PASSWORD_BLOCKLIST"] = filepath.Join(t.TempDir(), "missing.txt")
+			_, err = gatehouse(t, listed, "new-password-1\n", "users", "set-password", "op@example.com")
+			if wantCode("set-password with a missing blocklist", err, exitUsage); err == nil || !strings.Contains(err.Error(), "GATEHOUSE_PASSWORD_BLOCKLIST") {
+				t.Errorf("a missing blocklist: got %v, want it named", err)
 			}
 			out, err = users("new-password-1\n", "set-password", "op@example.com")
 			if err != nil || !strings.Contains(out, "every session signed out") {
@@ -98,7 +125,7 @@ func TestUsers(t *testing.T) {
 			if status, _ := get(t, srv.url+"/api/users/me", access); status != http.StatusUnauthorized {
 				t.Errorf("old token after set-password: got %d, want 401", status)
 			}
-			if signInStatus(t, srv.url, "op@example.com", "password123") != http.StatusUnauthorized || signInStatus(t, srv.url, "op@example.com", "new-password-1") != http.StatusOK {
+			if signInStatus(t, srv.url, "op@example.com", "violet-kayak-mercury-19") != http.StatusUnauthorized || signInStatus(t, srv.url, "op@example.com", "new-password-1") != http.StatusOK {
 				t.Error("after set-password: the old password must fail and the new one sign in")
 			}
 
@@ -138,7 +165,7 @@ func TestUsers(t *testing.T) {
 			if err != nil || !strings.Contains(out, "deleted") {
 				t.Errorf("delete confirmed: got %q %v", out, err)
 			}
-			users("password123\n", "create", "-email", "gone@example.com", "-first-name", "G", "-last-name", "One")
+			users("violet-kayak-mercury-19\n", "create", "-email", "gone@example.com", "-first-name", "G", "-last-name", "One")
 			if _, err := users("", "delete", "gone@example.com", "--yes"); err != nil {
 				t.Errorf("delete --yes: %v", err)
 			}

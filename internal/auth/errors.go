@@ -12,8 +12,9 @@ type Error struct {
 	Message string
 	// Fields says which inputs were invalid; only set when Code is CodeInvalidInput.
 	Fields []FieldError
-	// RetryAfter is how long the caller should wait before trying again; set only when Code
-	// is "busy" (ErrBusy), computed from the hashing queue, at least one second.
+	// RetryAfter is how long the caller should wait before trying again: set when Code is
+	// "busy" (ErrBusy, computed from the hashing queue, at least one second) or
+	// "breach_check_unavailable" (ErrBreachCheckUnavailable).
 	RetryAfter time.Duration
 }
 
@@ -31,6 +32,8 @@ type FieldError struct {
 	Field string
 	Msg   string
 	Type  string
+	// Feedback is set for a password the policy refused after scoring it (FastAPI's ctx).
+	Feedback *PasswordFeedback
 }
 
 // CodeInvalidInput is the code of every validation error.

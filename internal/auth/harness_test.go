@@ -23,9 +23,11 @@ import (
 const (
 	testEmail    = "ada@example.com"
 	testPassword = "correct horse battery"
-	refreshTTL   = 30 * 24 * time.Hour
-	accessTTL    = 15 * time.Minute
-	reuseGrace   = 10 * time.Second
+	// strongPassword72 is a strong password of exactly 72 bytes, bcrypt's limit.
+	strongPassword72 = "correct-lantern-harbour-oboe-velvet-quartz-meadow-tangerine-ok12-xq7Zb!9"
+	refreshTTL       = 30 * 24 * time.Hour
+	accessTTL        = 15 * time.Minute
+	reuseGrace       = 10 * time.Second
 )
 
 // clock is a fixed clock that tests move on by hand. It is safe for concurrent use.

@@ -55,7 +55,7 @@ func TestService_LoginImported(t *testing.T) {
 		t.Parallel()
 		e := newService(t)
 		importedUser(t, e, "nohash@example.com", auth.UnusablePasswordHash)
-		for _, pw := range []string{"", "!", "password123"} {
+		for _, pw := range []string{"", "!", "violet-kayak-mercury-19"} {
 			_, err := e.svc.Login(t.Context(), "nohash@example.com", pw, auth.Client{})
 			wantErr(t, "Login("+pw+")", err, auth.ErrInvalidCredentials)
 		}

@@ -8,28 +8,26 @@ import (
 )
 
 // What an operator does to accounts from the command line (gatehouse users). The same rules
-// apply as to the user's own requests: a password set here is validated as the API validates
-// one, and every credential change goes through the security stamp.
+// apply as to the user's own requests: a password set here is judged by the password policy
+// as the API judges one, and every credential change goes through the security stamp.
 
-// ValidatePassword reports whether pw is acceptable as a new password, as the API judges one
-// (field "password").
-func ValidatePassword(pw string) error {
+// SetPassword gives the user a new password, judged by the password policy with the user's
+// email and names as the API judges one (a refusal is a validation error of field
+// "password"), and signs every session of the user out: it is a credential change, so the
+// security stamp moves and a sign-in hashing meanwhile with the old password gets no session.
+// It returns ErrUserNotFound if there is no such user, ErrCredentialsChanged if the password
+// changed while this one was hashed.
+func (s *Service) SetPassword(ctx context.Context, id uuid.UUID, pw string) error {
 	var c checker
 	c.password("password", pw)
-	return c.err()
-}
-
-// SetPassword gives the user a new password, validated as the API validates one, and signs
-// every session of the user out: it is a credential change, so the security stamp moves and
-// a sign-in hashing meanwhile with the old password gets no session. It returns
-// ErrUserNotFound if there is no such user, ErrCredentialsChanged if the password changed
-// while this one was hashed.
-func (s *Service) SetPassword(ctx context.Context, id uuid.UUID, pw string) error {
-	if err := ValidatePassword(pw); err != nil {
+	if err := c.err(); err != nil {
 		return err
 	}
 	u, err := s.store.FindUserByID(ctx, id)
 	if err != nil {
+		return err
+	}
+	if err := s.checkNewPassword(ctx, s.policy, "password", pw, accountOf(u)); err != nil {
 		return err
 	}
 	hash, err := s.hash(ctx, pw)

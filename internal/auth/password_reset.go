@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gatehouse/gatehouse/internal/mail"
+	"github.com/gatehouse/gatehouse/internal/password"
 )
 
 // RequestPasswordReset asks for a password-reset mail to in.Email. It returns at once, the
@@ -26,28 +27,32 @@ type ResetPasswordInput struct {
 	Token       string `json:"token,omitempty" maxLength:"200" doc:"The token from the link's fragment (#token=…)."`
 	Email       string `json:"email,omitempty" format:"email" maxLength:"254" doc:"With code: the address the mail went to."`
 	Code        string `json:"code,omitempty" maxLength:"8" doc:"With email: the 8-digit code from the mail."`
-	NewPassword string `json:"new_password" format:"password" minLength:"8" doc:"At least 8 characters and at most 72 bytes."`
-}
-
-// validateNewPassword is the one place the email flows judge a new password; the password
-// policy replaces it.
-func validateNewPassword(field, pw string) error {
-	var c checker
-	c.password(field, pw)
-	return c.err()
+	NewPassword string `json:"new_password" format:"password" minLength:"8" doc:"At least min_length characters (8 unless the operator changed it; see GET /api/auth/password-policy) and at most 72 bytes; judged by the password policy with the account's email and names."`
 }
 
 // ResetPassword spends a reset token and sets the new password: the security stamp moves,
 // every session of the account ends (whoever had the old password is out), its failed
 // sign-ins are forgotten, the address counts as verified (the mail reached it), and a
-// "password changed" notice is queued with the change.
+// "password changed" notice is queued with the change. A password the policy refuses is a
+// validation error of field new_password, and spends nothing.
 func (s *Service) ResetPassword(ctx context.Context, in ResetPasswordInput) error {
 	tin := TokenInput{Token: in.Token, Email: in.Email, Code: in.Code}
 	if err := tin.validate(); err != nil {
+		return s.WithPasswordProblem(err, "new_password", in.NewPassword, password.Account{Email: in.Email})
+	}
+	var c checker
+	c.password("new_password", in.NewPassword)
+	if err := c.err(); err != nil {
 		return err
 	}
-	if err := validateNewPassword("new_password", in.NewPassword); err != nil {
-		return err
+	// A code is tried against its tries, so with a code the password is first judged before
+	// the code, with only what the request says (the address, not the names: the answer
+	// then tells nothing of the account to someone without the code), so that a refused
+	// password costs no try. A link's token costs nothing to look up.
+	if in.Token == "" {
+		if err := s.checkNewPassword(ctx, offline(s.policy), "new_password", in.NewPassword, password.Account{Email: normalizeEmail(in.Email)}); err != nil {
+			return err
+		}
 	}
 	t, err := s.findToken(ctx, tin, PurposePasswordReset)
 	if err != nil {
@@ -55,6 +60,10 @@ func (s *Service) ResetPassword(ctx context.Context, in ResetPasswordInput) erro
 	}
 	u, err := s.userOf(ctx, t.UserID)
 	if err != nil {
+		return err
+	}
+	// Then with the account's own words, and the breach check.
+	if err := s.checkNewPassword(ctx, s.policy, "new_password", in.NewPassword, accountOf(u)); err != nil {
 		return err
 	}
 	hash, err := s.hash(ctx, in.NewPassword)

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/gatehouse/gatehouse/internal/hashpool"
+	"github.com/gatehouse/gatehouse/internal/password"
 	"github.com/gatehouse/gatehouse/internal/token"
 )
 
@@ -54,6 +55,10 @@ type Options struct {
 	MaxSessionsPerUser int
 	// Email configures verification, reset and email change (see EmailOptions).
 	Email EmailOptions
+	// PasswordPolicy judges every new password (register, change, reset, the operator's
+	// commands) and tells a sign-in whose password it would refuse; nil means
+	// password.DefaultPolicy().
+	PasswordPolicy *password.Policy
 }
 
 // dummyHasher is a Hasher that has a dummy hash ready (password.Bcrypt embeds one per cost),
@@ -79,6 +84,7 @@ type Service struct {
 	// maxSessions is Options.MaxSessionsPerUser.
 	maxSessions int
 	email       emailFlows
+	policy      password.Policy
 }
 
 // NewService returns a Service. It takes the dummy hash from the Hasher when it has one
@@ -108,6 +114,13 @@ func NewService(o Options) (*Service, error) {
 	if o.Guard == nil {
 		o.Guard = noGuard{}
 	}
+	policy := password.DefaultPolicy()
+	if o.PasswordPolicy != nil {
+		policy = *o.PasswordPolicy
+	}
+	if err := policy.Validate(); err != nil {
+		return nil, err
+	}
 	return &Service{
 		store: o.Store, hasher: o.Hasher, tokens: o.Tokens,
 		refreshTTL: o.RefreshTTL, reuseGrace: o.ReuseGrace, log: o.Logger,
@@ -118,7 +131,7 @@ func NewService(o Options) (*Service, error) {
 			Workers: o.MaxConcurrentHashes, QueueDepth: o.HashQueueDepth, QueueWait: o.HashWait,
 		}),
 		guard: o.Guard, maxSessions: max(o.MaxSessionsPerUser, 0),
-		email: email,
+		email: email, policy: policy,
 	}, nil
 }
 
@@ -127,7 +140,7 @@ type RegisterInput struct {
 	Email     string `json:"email" format:"email" maxLength:"254" example:"ada@example.com"`
 	FirstName string `json:"first_name" minLength:"1" maxLength:"100" example:"Ada"`
 	LastName  string `json:"last_name" minLength:"1" maxLength:"100" example:"Lovelace"`
-	Password  string `json:"password" format:"password" minLength:"8" doc:"At least 8 characters and at most 72 bytes."`
+	Password  string `json:"password" format:"password" minLength:"8" doc:"At least min_length characters (8 unless the operator changed it; see GET /api/auth/password-policy) and at most 72 bytes; judged by the password policy."`
 }
 
 func (in *RegisterInput) normalize() {
@@ -136,7 +149,9 @@ func (in *RegisterInput) normalize() {
 	in.LastName = strings.TrimSpace(in.LastName)
 }
 
-// Validate reports every invalid field of in, judged as Register judges them.
+// Validate reports every invalid field of in, judged as Register judges them, but for the
+// password policy, which needs the Service's settings (Register applies it; see
+// WithPasswordProblem).
 func (in RegisterInput) Validate() error {
 	in.normalize()
 	var c checker
@@ -147,13 +162,19 @@ func (in RegisterInput) Validate() error {
 	return c.err()
 }
 
-// Register creates an account. It returns ErrEmailTaken if the normalised email is taken;
-// the database's unique index decides, so two concurrent calls cannot both succeed. Under
+// Register creates an account. It returns a validation error if the password policy refuses
+// the password (ErrBreachCheckUnavailable if its breach check failed closed), and
+// ErrEmailTaken if the normalised email is taken; the database's unique index decides, so two
+// concurrent calls cannot both succeed. Under
 // private registration (EmailOptions.PrivateRegistration) a taken email instead returns
 // (nil, nil), the same as success to the caller, and its owner gets a mail.
 func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, error) {
 	in.normalize()
+	acct := password.Account{Email: in.Email, FirstName: in.FirstName, LastName: in.LastName}
 	if err := in.Validate(); err != nil {
+		return nil, s.WithPasswordProblem(err, "password", in.Password, acct)
+	}
+	if err := s.checkNewPassword(ctx, s.policy, "password", in.Password, acct); err != nil {
 		return nil, err
 	}
 	// Hash before touching the database: it is slow on purpose and must not hold a connection.
@@ -194,13 +215,18 @@ type Tokens struct {
 	// DeviceToken is issued by a sign-in (not a refresh) when a Guard is in use: the client
 	// sends it back on its next sign-in to be recognised as a device the owner used before.
 	DeviceToken string
+	// PasswordChangeReason is set by a password sign-in whose password the current policy
+	// would refuse: the refusal's type (password.TypeWeak, …). The sign-in stands; the user
+	// is asked to change it. "" on a refresh and when the password passes.
+	PasswordChangeReason string
 }
 
 // Login checks an email and password and starts a session. Wrong passwords and unknown emails
 // both return ErrInvalidCredentials after the same amount of work. Before any password is
 // checked the Guard may refuse the attempt with a *RateLimitedError; a client whose device
 // token proves the owner signed in from it before is judged apart from everyone else, so
-// guessing by others never locks the owner out.
+// guessing by others never locks the owner out. A password the current policy would refuse
+// still signs in: Tokens.PasswordChangeReason says why it should change.
 func (s *Service) Login(ctx context.Context, email, password string, client Client) (Tokens, error) {
 	a := s.attempt(ctx, normalizeEmail(email), client)
 	if err := s.guard.Admit(ctx, a); err != nil {
@@ -225,6 +251,9 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 	} else if s.hasher.NeedsRehash(u.PasswordHash) {
 		s.rehash(ctx, u, password)
 	}
+	// Judged only now that the password verified, so nobody learns anything of a password
+	// that is not theirs.
+	reason := s.passwordChangeReason(ctx, u, password)
 	client = client.clean()
 	now := s.now()
 	first, err := token.NewRefresh()
@@ -263,6 +292,7 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 	s.log.InfoContext(ctx, "signed in", "user_id", u.ID, "session_id", sess.ID, "trusted_device", a.Trusted)
 	t, err := s.issue(u.ID, sess.ID, first, now)
 	t.DeviceToken = device
+	t.PasswordChangeReason = reason
 	return t, err
 }
 

@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
-	"github.com/gatehouse/gatehouse/internal/password"
 )
 
 func TestService_Register(t *testing.T) {
@@ -129,13 +128,16 @@ func TestService_Register(t *testing.T) {
 			name, password string
 			want           string // "" for accepted
 		}{
-			{"7Chars", "1234567", "password value_error.any_str.min_length"},
-			{"7Runes", "ééééééé", "password value_error.any_str.min_length"},
-			{"Empty", "", "password value_error.any_str.min_length"},
-			{"8Chars", "12345678", ""},
-			{"72Bytes", strings.Repeat("é", 36), ""},
-			{"73BytesMultiByte", strings.Repeat("é", 36) + "a", "password value_error.any_str.max_length"},
-			{"73BytesASCII", strings.Repeat("a", 73), "password value_error.any_str.max_length"},
+			{"7Chars", "1234567", "password value_error.password.too_short"},
+			{"7Runes", "ééééééé", "password value_error.password.too_short"},
+			{"Empty", "", "password value_error.password.too_short"},
+			{"8Digits", "12345678", "password value_error.password.common"},
+			{"Weak", "monkeybanana", "password value_error.password.weak"},
+			{"NameAndYear", "Lovelace1815", "password value_error.password.personal"},
+			{"10Random", "kX9$vR4&pL", ""},
+			{"72Bytes", strongPassword72, ""},
+			{"73BytesMultiByte", strings.Repeat("é", 36) + "a", "password value_error.password.too_long"},
+			{"73BytesASCII", strings.Repeat("a", 73), "password value_error.password.too_long"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				email := fmt.Sprintf("pw%d@example.com", i)
@@ -163,7 +165,7 @@ func TestService_Register(t *testing.T) {
 			"email value_error.email",
 			"first_name value_error.any_str.min_length",
 			"last_name value_error.any_str.max_length",
-			"password value_error.any_str.min_length")
+			"password value_error.password.too_short")
 		if _, err := e.store.FindUserByEmail(t.Context(), "not an email"); !errors.Is(err, auth.ErrUserNotFound) {
 			t.Errorf("FindUserByEmail after a refused Register: got %v, want ErrUserNotFound", err)
 		}
@@ -255,7 +257,7 @@ func TestService_Login(t *testing.T) {
 	t.Run("PasswordPastBcryptLimit", func(t *testing.T) {
 		// bcrypt reads 72 bytes: a longer password sharing them must not sign in.
 		e := newService(t)
-		pw := strings.Repeat("p", password.MaxBytes)
+		pw := strongPassword72
 		e.register(t, testEmail, pw)
 		_, err := e.svc.Login(t.Context(), testEmail, pw+"anything", auth.Client{})
 		wantErr(t, "Login with 72 bytes plus more", err, auth.ErrInvalidCredentials)

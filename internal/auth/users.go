@@ -57,10 +57,11 @@ func (s *Service) UpdateProfile(ctx context.Context, p Principal, in ProfileInpu
 // ChangePasswordInput is a password change: the current password proves it is the user.
 type ChangePasswordInput struct {
 	CurrentPassword string `json:"current_password" format:"password"`
-	NewPassword     string `json:"new_password" format:"password" minLength:"8" doc:"At least 8 characters and at most 72 bytes."`
+	NewPassword     string `json:"new_password" format:"password" minLength:"8" doc:"At least min_length characters (8 unless the operator changed it; see GET /api/auth/password-policy) and at most 72 bytes; judged by the password policy with the account's email and names."`
 }
 
-// Validate reports whether the new password is acceptable.
+// Validate reports what is wrong with the new password whatever the policy's settings (too
+// many bytes, NUL); ChangePassword applies the policy itself.
 func (in ChangePasswordInput) Validate() error {
 	var c checker
 	c.password("new_password", in.NewPassword)
@@ -68,11 +69,21 @@ func (in ChangePasswordInput) Validate() error {
 }
 
 // ChangePassword sets a new password and signs out every other device, since whoever knew
-// the old password may be signed in there. It returns ErrIncorrectPassword if the current
-// password is wrong, and ErrCredentialsChanged, having changed nothing, if another password
-// change landed after this one verified the current password.
+// the old password may be signed in there. It returns a validation error (field
+// new_password) if the password policy refuses the new password, ErrBreachCheckUnavailable if
+// its breach check failed closed, ErrIncorrectPassword if the current password is wrong, and
+// ErrCredentialsChanged, having changed nothing, if another password change landed after this
+// one verified the current password.
 func (s *Service) ChangePassword(ctx context.Context, p Principal, in ChangePasswordInput) error {
 	if err := in.Validate(); err != nil {
+		return err
+	}
+	me, err := s.Me(ctx, p)
+	if err != nil {
+		return err
+	}
+	// The policy before the current password: a refused password costs no bcrypt work.
+	if err := s.checkNewPassword(ctx, s.policy, "new_password", in.NewPassword, accountOf(me)); err != nil {
 		return err
 	}
 	u, err := s.confirmPassword(ctx, p, in.CurrentPassword)

@@ -99,8 +99,10 @@ func TestService_ChangePassword(t *testing.T) {
 		e := newService(t)
 		tok := e.signUp(t)
 		for _, tc := range []struct{ name, pw, want string }{
-			{"7Chars", "1234567", "new_password value_error.any_str.min_length"},
-			{"73Bytes", strings.Repeat("€", 24) + "a", "new_password value_error.any_str.max_length"},
+			{"7Chars", "1234567", "new_password value_error.password.too_short"},
+			{"Common", "password", "new_password value_error.password.common"},
+			{"Personal", "ada.lovelace", "new_password value_error.password.personal"},
+			{"73Bytes", strings.Repeat("€", 24) + "a", "new_password value_error.password.too_long"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				err := e.svc.ChangePassword(t.Context(), principal(tok), auth.ChangePasswordInput{CurrentPassword: testPassword, NewPassword: tc.pw})
@@ -124,7 +126,7 @@ func TestService_DeleteAccount(t *testing.T) {
 	t.Run("PasswordPastBcryptLimit", func(t *testing.T) {
 		t.Parallel()
 		e := newService(t)
-		pw := strings.Repeat("p", 72)
+		pw := strongPassword72
 		e.register(t, testEmail, pw)
 		tok := e.login(t, testEmail, pw)
 		err := e.svc.DeleteAccount(t.Context(), principal(tok), auth.DeleteAccountInput{Password: pw + "p"})

@@ -7,15 +7,16 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/gatehouse/gatehouse/internal/password"
 )
 
 // Limits on what users type. Names and labels are for display; 100 characters is generous.
 const (
-	MaxNameLength     = 100
-	MinPasswordLength = 8
+	MaxNameLength = 100
 	// MaxPasswordBytes is bcrypt's limit: it reads no further, so a longer password is refused
 	// rather than silently truncated.
-	MaxPasswordBytes = 72
+	MaxPasswordBytes = password.MaxBytes
 	maxEmailLength   = 254
 )
 
@@ -81,15 +82,15 @@ func isVisible(r rune) bool {
 	return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S, unicode.M)
 }
 
-// password checks a new password's length in characters and in bytes. NUL is refused: C
-// bcrypt implementations (Python's among them) stop or fail at it, so such a hash could not
-// move to another system.
+// password checks what of a new password holds whatever the policy's settings: at most
+// MaxPasswordBytes (bcrypt's limit, refused as the policy refuses it) and no NUL (C bcrypt
+// implementations, Python's among them, stop or fail at it, so such a hash could not move to
+// another system). The rest (length, strength, breaches) is the policy's, which the Service
+// applies with its settings (checkNewPassword).
 func (c *checker) password(field, v string) {
 	switch {
-	case utf8.RuneCountInString(v) < MinPasswordLength:
-		c.add(field, fmt.Sprintf("ensure this value has at least %d characters", MinPasswordLength), typeMinLength)
 	case len(v) > MaxPasswordBytes:
-		c.add(field, fmt.Sprintf("ensure this value has at most %d bytes (bcrypt reads no further)", MaxPasswordBytes), typeMaxLength)
+		c.add(field, fmt.Sprintf("ensure this value has at most %d bytes (bcrypt reads no further)", MaxPasswordBytes), password.TypeTooLong)
 	case strings.ContainsRune(v, 0):
 		c.add(field, "must not contain NUL characters", typeControl)
 	}

@@ -43,7 +43,9 @@ type Config struct {
 	// HashQueueDepth is how many password operations may wait for a worker; 0 means none.
 	HashQueueDepth int
 	// HashQueueWait is the longest one waits before it is answered 503.
-	HashQueueWait      time.Duration
+	HashQueueWait time.Duration
+	// Password is the password policy's settings.
+	Password           PasswordSettings
 	SigningKeyRotation time.Duration
 	TrustedProxies     []netip.Prefix
 	SecureCookies      bool
@@ -94,6 +96,21 @@ type Config struct {
 	RegistrationPrivate bool
 	// SecurityNotices sends the "password changed" and "email change asked for" notices.
 	SecurityNotices bool
+}
+
+// PasswordSettings configure the password policy (password.Policy) and its breach checks.
+type PasswordSettings struct {
+	// MinLength is the fewest code points of a new password; MinScore the lowest zxcvbn score.
+	MinLength, MinScore int
+	// Blocklist is the path of the operator's list of refused passwords, one a line; "" none.
+	// Parse checks that it can be read; cmd loads it.
+	Blocklist string
+	// HIBP turns on the Have I Been Pwned range check, at HIBPURL within HIBPTimeout;
+	// HIBPFailClosed refuses to decide (503) when it does not answer, instead of accepting.
+	HIBP           bool
+	HIBPURL        string
+	HIBPTimeout    time.Duration
+	HIBPFailClosed bool
 }
 
 // Rates are the rate limits, each set as RATE/PERIOD[,BURST] or off.
@@ -147,6 +164,27 @@ var Settings = []setting{
 	{"GATEHOUSE_HASH_QUEUE_WAIT", "hash-queue-wait", "5s", "the longest a request waits for a bcrypt worker before it gets 503 (100ms–1m)",
 		func(c *Config, v string) error {
 			return duration(&c.HashQueueWait, v, 100*time.Millisecond, time.Minute)
+		}},
+	{"GATEHOUSE_PASSWORD_MIN_LENGTH", "password-min-length", strconv.Itoa(password.DefaultMinLength), "the fewest characters a new password may have; NIST asks 15 where the password is the only factor (1–64)",
+		func(c *Config, v string) error { return integer(&c.Password.MinLength, v, 1, password.MinMaxLength) }},
+	{"GATEHOUSE_PASSWORD_MIN_SCORE", "password-min-score", strconv.Itoa(password.DefaultMinScore), "the lowest zxcvbn strength score a new password may have (0–4)",
+		func(c *Config, v string) error { return integer(&c.Password.MinScore, v, 0, 4) }},
+	{"GATEHOUSE_PASSWORD_BLOCKLIST", "password-blocklist", "", "a file of refused passwords, one a line (case-insensitive), loaded at start",
+		func(c *Config, v string) error { return readableFile(&c.Password.Blocklist, v) }},
+	{"GATEHOUSE_PASSWORD_HIBP", "password-hibp", "off", "check new passwords against Have I Been Pwned's range API (k-anonymity): on or off",
+		func(c *Config, v string) error { return onOff(&c.Password.HIBP, v) }},
+	{"GATEHOUSE_PASSWORD_HIBP_URL", "password-hibp-url", password.DefaultHIBPURL, "the range API's base URL (serving /range/{prefix}), for a self-hosted mirror",
+		func(c *Config, v string) error { return httpURL(&c.Password.HIBPURL, v) }},
+	{"GATEHOUSE_PASSWORD_HIBP_TIMEOUT", "password-hibp-timeout", password.DefaultHIBPTimeout.String(), "how long a range query may take (100ms–30s)",
+		func(c *Config, v string) error {
+			return duration(&c.Password.HIBPTimeout, v, 100*time.Millisecond, 30*time.Second)
+		}},
+	{"GATEHOUSE_PASSWORD_HIBP_FAIL", "password-hibp-fail", "open", "when the range API does not answer: open (accept the password) or closed (answer 503 breach_check_unavailable)",
+		func(c *Config, v string) error {
+			var mode string
+			err := oneOf(&mode, v, "open", "closed")
+			c.Password.HIBPFailClosed = mode == "closed"
+			return err
 		}},
 	{"GATEHOUSE_SIGNING_KEY_ROTATION", "signing-key-rotation", "720h", "age at which the access-token signing key is replaced; 0 never",
 		func(c *Config, v string) error { return duration(&c.SigningKeyRotation, v, 0, 87600*time.Hour) }},
@@ -523,6 +561,33 @@ func integer(dst *int, v string, lo, hi int) error {
 		return fmt.Errorf("%d is outside %d–%d", n, lo, hi)
 	}
 	*dst = n
+	return nil
+}
+
+func onOff(dst *bool, v string) error {
+	var mode string
+	err := oneOf(&mode, v, "on", "off")
+	*dst = mode == "on"
+	return err
+}
+
+// readableFile accepts "" or the path of a regular file that can be opened, so a mistyped
+// path fails at start, named, rather than at first use.
+func readableFile(dst *string, v string) error {
+	if v == "" {
+		return nil
+	}
+	f, err := os.Open(v)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil {
+		return err
+	} else if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file", v)
+	}
+	*dst = v
 	return nil
 }
 

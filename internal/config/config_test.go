@@ -381,3 +381,57 @@ func TestLoad_Metrics(t *testing.T) {
 		}
 	}
 }
+
+func TestLoad_Password(t *testing.T) {
+	c, err := Load(env(nil), nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := PasswordSettings{MinLength: 8, MinScore: 3, HIBPURL: "https://api.pwnedpasswords.com", HIBPTimeout: 2 * time.Second}
+	if c.Password.MinLength != want.MinLength || c.Password.MinScore != want.MinScore || c.Password.Blocklist != "" ||
+		c.Password.HIBP || c.Password.HIBPURL != want.HIBPURL || c.Password.HIBPTimeout != want.HIBPTimeout || c.Password.HIBPFailClosed {
+		t.Errorf("defaults: got %+v, want %+v", c.Password, want)
+	}
+
+	list := filepath.Join(t.TempDir(), "blocklist.txt")
+	if err := os.WriteFile(list, []byte("listed-password\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err = Load(env(map[string]string{
+		"GATEHOUSE_PASSWORD_MIN_LENGTH": "15", "GATEHOUSE_PASSWORD_MIN_SCORE": "4",
+		"GATEHOUSE_PASSWORD_BLOCKLIST": list, "GATEHOUSE_PASSWORD_HIBP": "on",
+		"GATEHOUSE_PASSWORD_HIBP_URL": "http://hibp.internal:8080", "GATEHOUSE_PASSWORD_HIBP_TIMEOUT": "500ms",
+		"GATEHOUSE_PASSWORD_HIBP_FAIL": "closed",
+	}), []string{"-password-min-length", "12"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = PasswordSettings{MinLength: 12, MinScore: 4, Blocklist: list, HIBP: true, HIBPURL: "http://hibp.internal:8080",
+		HIBPTimeout: 500 * time.Millisecond, HIBPFailClosed: true}
+	if c.Password != want {
+		t.Errorf("set: got %+v, want %+v", c.Password, want)
+	}
+
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"min length 0", map[string]string{"GATEHOUSE_PASSWORD_MIN_LENGTH": "0"}, "GATEHOUSE_PASSWORD_MIN_LENGTH: 0 is outside 1–64"},
+		{"min length 65", map[string]string{"GATEHOUSE_PASSWORD_MIN_LENGTH": "65"}, "GATEHOUSE_PASSWORD_MIN_LENGTH: 65 is outside 1–64"},
+		{"min score 5", map[string]string{"GATEHOUSE_PASSWORD_MIN_SCORE": "5"}, "GATEHOUSE_PASSWORD_MIN_SCORE: 5 is outside 0–4"},
+		{"blocklist missing", map[string]string{"GATEHOUSE_PASSWORD_BLOCKLIST": filepath.Join(t.TempDir(), "nope.txt")}, "GATEHOUSE_PASSWORD_BLOCKLIST: open "},
+		{"blocklist a directory", map[string]string{"GATEHOUSE_PASSWORD_BLOCKLIST": t.TempDir()}, "is not a regular file"},
+		{"hibp yes", map[string]string{"GATEHOUSE_PASSWORD_HIBP": "yes"}, `GATEHOUSE_PASSWORD_HIBP: "yes" is not one of on, off`},
+		{"hibp url", map[string]string{"GATEHOUSE_PASSWORD_HIBP_URL": "ftp://mirror"}, "GATEHOUSE_PASSWORD_HIBP_URL: \"ftp://mirror\" is not an http(s) URL"},
+		{"hibp timeout", map[string]string{"GATEHOUSE_PASSWORD_HIBP_TIMEOUT": "1m"}, "GATEHOUSE_PASSWORD_HIBP_TIMEOUT: 1m is outside 100ms–30s"},
+		{"hibp fail", map[string]string{"GATEHOUSE_PASSWORD_HIBP_FAIL": "shut"}, `GATEHOUSE_PASSWORD_HIBP_FAIL: "shut" is not one of open, closed`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(env(tt.env), nil, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/password"
 )
 
 var opRegister = operation{
@@ -15,7 +16,7 @@ var opRegister = operation{
 	responses: []response{
 		{http.StatusCreated, "Registered", message{}},
 		{http.StatusBadRequest, "The email is taken (code email_taken)", errorBody{}},
-		busyResponse,
+		newPasswordBusyResponse,
 	},
 }
 
@@ -23,7 +24,7 @@ var opRegister = operation{
 func (s *server) handleRegister(w http.ResponseWriter, r *http.Request) error {
 	in, err := decode[auth.RegisterInput](r)
 	if err != nil {
-		return err
+		return s.svc.WithPasswordProblem(err, "password", in.Password, password.Account{Email: in.Email, FirstName: in.FirstName, LastName: in.LastName})
 	}
 	if _, err := s.svc.Register(r.Context(), in); err != nil {
 		return err
@@ -48,13 +49,23 @@ type tokenResponse struct {
 	ExpiresIn    int    `json:"expires_in" doc:"Seconds until the access token expires." example:"900"`
 	RefreshToken string `json:"refresh_token,omitempty" doc:"Absent from the cookie endpoints, which set it as an HttpOnly cookie."`
 	DeviceToken  string `json:"device_token,omitempty" doc:"Password grant only: keep it and send it back as device_token at the next sign-in of this account. Absent from the cookie endpoints, which set it as an HttpOnly cookie."`
+	// PasswordChangeRequired is set on password sign-ins only (a pointer: absent on refreshes).
+	PasswordChangeRequired *bool  `json:"password_change_required,omitempty" doc:"Password sign-ins only (the password grant and POST /api/auth/session; absent on refreshes): true when the password just used is one the current password policy would refuse as a new password. The sign-in stands; ask the user to change it (POST /api/users/me/password)."`
+	PasswordChangeReason   string `json:"password_change_reason,omitempty" enum:"value_error.password.too_short,value_error.password.too_long,value_error.password.common,value_error.password.personal,value_error.password.weak,value_error.password.breached" doc:"Only when password_change_required is true: why, as the type a 422 would give that password."`
 }
 
-func newTokenResponse(t auth.Tokens, withRefresh bool) tokenResponse {
+// newTokenResponse is t as the API answers it. password says it came from a password sign-in,
+// which tells whether the password should change; withRefresh adds the refresh and device
+// tokens (the cookie endpoints set them as cookies instead).
+func newTokenResponse(t auth.Tokens, withRefresh, password bool) tokenResponse {
 	out := tokenResponse{AccessToken: t.AccessToken, TokenType: "bearer", ExpiresIn: int(t.ExpiresIn.Seconds())}
 	if withRefresh {
 		out.RefreshToken = t.RefreshToken
 		out.DeviceToken = t.DeviceToken
+	}
+	if password {
+		required := t.PasswordChangeReason != ""
+		out.PasswordChangeRequired, out.PasswordChangeReason = &required, t.PasswordChangeReason
 	}
 	return out
 }
@@ -79,7 +90,7 @@ func (s *server) handleToken(w http.ResponseWriter, r *http.Request) error {
 		return asOAuth(err)
 	}
 	w.Header().Set("Pragma", "no-cache")
-	return encode(w, http.StatusOK, newTokenResponse(t, true))
+	return encode(w, http.StatusOK, newTokenResponse(t, true, r.PostForm.Get("grant_type") != "refresh_token"))
 }
 
 // grant runs the form's grant: password (the default, as in FastAPI) or refresh_token.

@@ -29,7 +29,7 @@ func benchAPI(b *testing.B, st *store.Store) {
 	b.Run("Register", func(b *testing.B) {
 		for b.Loop() {
 			r := a.req("POST", "/api/auth/register", map[string]string{
-				"email": fmt.Sprintf("u%d@example.com", n.Add(1)), "first_name": "B", "last_name": "M", "password": "password123",
+				"email": fmt.Sprintf("u%d@example.com", n.Add(1)), "first_name": "B", "last_name": "M", "password": "violet-kayak-mercury-19",
 			})
 			if r.status != http.StatusCreated {
 				b.Fatalf("got %d", r.status)

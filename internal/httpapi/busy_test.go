@@ -40,7 +40,9 @@ func TestAPI_Busy(t *testing.T) {
 
 	// The one slot is held by a sign-in whose Verify waits.
 	done := make(chan reply)
-	go func() { done <- a.req("POST", "/api/auth/token", loginForm("ada@example.com", "password123")) }()
+	go func() {
+		done <- a.req("POST", "/api/auth/token", loginForm("ada@example.com", "violet-kayak-mercury-19"))
+	}()
 	<-h.entered
 
 	for _, tt := range []struct {
@@ -50,7 +52,7 @@ func TestAPI_Busy(t *testing.T) {
 		{"/api/auth/token", "temporarily_unavailable", nil},
 		{"/api/auth/session", "", []string{"Origin", a.url}},
 	} {
-		r := a.req("POST", tt.path, loginForm("eve@example.com", "password123"), tt.headers...)
+		r := a.req("POST", tt.path, loginForm("eve@example.com", "violet-kayak-mercury-19"), tt.headers...)
 		wantStatus(t, r, http.StatusServiceUnavailable)
 		if r.header.Get("Retry-After") == "" {
 			t.Errorf("%s: a 503 without Retry-After", tt.path)

@@ -109,7 +109,7 @@ func (p *pressure) set(required bool, account string) {
 }
 
 func registerBody(email, solution string) map[string]string {
-	b := map[string]string{"email": email, "first_name": "Ada", "last_name": "Lovelace", "password": "password123"}
+	b := map[string]string{"email": email, "first_name": "Ada", "last_name": "Lovelace", "password": "violet-kayak-mercury-19"}
 	if solution != "" {
 		b["captcha"] = solution
 	}
@@ -184,7 +184,7 @@ func testRegisterAlways(t *testing.T, st *store.Store) {
 		t.Fatalf("replay: got %s, want captcha_invalid", r.body)
 	}
 	// Sign-in follows the signals, which say nothing: no field needed.
-	a.login(user{email: "ada@example.com", password: "password123"})
+	a.login(user{email: "ada@example.com", password: "violet-kayak-mercury-19"})
 }
 
 // The signals decide: below the thresholds clients register and sign in as before; once they
@@ -200,7 +200,7 @@ func TestCaptcha_SignInUnderPressure(t *testing.T) {
 
 	sig.set(true, "ada@example.com")
 	before := h.n.Load()
-	form := url.Values{"username": {"Ada@Example.com"}, "password": {"password123"}}
+	form := url.Values{"username": {"Ada@Example.com"}, "password": {"violet-kayak-mercury-19"}}
 	for _, path := range []string{"/api/auth/token", "/api/auth/session"} {
 		r := a.req("POST", path, form)
 		wantStatus(t, r, http.StatusForbidden)
@@ -216,7 +216,7 @@ func TestCaptcha_SignInUnderPressure(t *testing.T) {
 		wantStatus(t, a.req("POST", path, f), http.StatusOK)
 	}
 	// Another account is not under attack.
-	a.login(user{email: "bob@example.com", password: "password123"})
+	a.login(user{email: "bob@example.com", password: "violet-kayak-mercury-19"})
 	// Refreshing proves a refresh token, not a password guess.
 	sig.set(true, "")
 	wantStatus(t, a.req("POST", "/api/auth/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {u.refresh}}), http.StatusOK)

@@ -157,7 +157,7 @@ func (s *server) handleSessionCreate(w http.ResponseWriter, r *http.Request) err
 	}
 	s.setRefreshCookie(w, t.RefreshToken)
 	s.setDeviceCookie(w, t.DeviceToken)
-	return encode(w, http.StatusOK, newTokenResponse(t, false))
+	return encode(w, http.StatusOK, newTokenResponse(t, false, true))
 }
 
 var opSessionRefresh = operation{
@@ -192,7 +192,7 @@ func (s *server) handleSessionRefresh(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	s.setRefreshCookie(w, t.RefreshToken)
-	return encode(w, http.StatusOK, newTokenResponse(t, false))
+	return encode(w, http.StatusOK, newTokenResponse(t, false, false))
 }
 
 var opSessionDelete = operation{

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/password"
 )
 
 // The answers of the signed-out mail requests: one each, whatever the address, so that they
@@ -104,7 +105,7 @@ var opPasswordResetConfirm = operation{
 	responses: []response{
 		{http.StatusOK, "Password changed", message{}},
 		{http.StatusBadRequest, "Invalid or expired link (invalid_token), wrong code (invalid_code), or already used (token_used)", errorBody{}},
-		busyResponse,
+		newPasswordBusyResponse,
 	},
 }
 
@@ -112,7 +113,7 @@ var opPasswordResetConfirm = operation{
 func (s *server) handlePasswordResetConfirm(w http.ResponseWriter, r *http.Request) error {
 	in, err := decode[auth.ResetPasswordInput](r)
 	if err != nil {
-		return err
+		return s.svc.WithPasswordProblem(err, "new_password", in.NewPassword, password.Account{Email: in.Email})
 	}
 	if err := s.svc.ResetPassword(r.Context(), in); err != nil {
 		return err

@@ -50,6 +50,8 @@ var statusOf = map[string]int{
 	auth.ErrCredentialsChanged.Code: http.StatusConflict,
 	// Every hashing slot stayed taken: overload, which passes. writeError adds Retry-After.
 	auth.ErrBusy.Code: http.StatusServiceUnavailable,
+	// The breach check failed closed: nothing was decided, so not a 422. Retry-After too.
+	auth.ErrBreachCheckUnavailable.Code: http.StatusServiceUnavailable,
 	// Over a rate limit: writeError adds Retry-After, chain the RateLimit headers.
 	auth.CodeRateLimited: http.StatusTooManyRequests,
 
@@ -78,6 +80,11 @@ var statusOf = map[string]int{
 // busyResponse documents the 503 of a route that hashes or verifies a password.
 var busyResponse = response{http.StatusServiceUnavailable, "Every password-hashing slot is taken (code busy); retry after Retry-After seconds", errorBody{}}
 
+// newPasswordBusyResponse documents the 503 of a route that sets a new password.
+var newPasswordBusyResponse = response{http.StatusServiceUnavailable, "Every password-hashing slot is taken (code busy), " +
+	"or the breached-password check did not answer and GATEHOUSE_PASSWORD_HIBP_FAIL=closed (code breach_check_unavailable: " +
+	"the password was neither accepted nor refused); retry after Retry-After seconds", errorBody{}}
+
 // errorBody is every error response but validation's: FastAPI's {"detail": "…"} with a stable
 // code beside it, and on the token endpoint RFC 6749's error fields too.
 type errorBody struct {
@@ -94,9 +101,17 @@ type validationBody struct {
 }
 
 type validationItem struct {
-	Loc  []string `json:"loc" example:"body,email"`
-	Msg  string   `json:"msg" example:"value is not a valid email address"`
-	Type string   `json:"type" example:"value_error.email"`
+	Loc  []string         `json:"loc" example:"body,email"`
+	Msg  string           `json:"msg" example:"value is not a valid email address"`
+	Type string           `json:"type" example:"value_error.email" doc:"Machine-readable and stable. A refused new password has one of value_error.password.too_short, too_long, common, personal, weak or breached."`
+	Ctx  *passwordContext `json:"ctx,omitempty" doc:"Only for a refused password that was scored (every value_error.password.* type but too_short, too_long and breached): zxcvbn's judgement, the one the web app's meter shows."`
+}
+
+// passwordContext is FastAPI's ctx of a refused password: what zxcvbn made of it.
+type passwordContext struct {
+	Score       int      `json:"score" doc:"zxcvbn's score, 0 (too guessable) to 4 (very unguessable); min_score at /api/auth/password-policy is the least accepted."`
+	Warning     string   `json:"warning" doc:"zxcvbn's warning; may be empty."`
+	Suggestions []string `json:"suggestions" doc:"zxcvbn's suggestions; may be empty."`
 }
 
 // oauthError carries the RFC 6749 error code the token endpoint adds to an error.
@@ -132,6 +147,9 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		items := make([]validationItem, len(ae.Fields))
 		for i, f := range ae.Fields {
 			items[i] = validationItem{Loc: loc(f.Field), Msg: f.Msg, Type: f.Type}
+			if fb := f.Feedback; fb != nil {
+				items[i].Ctx = &passwordContext{Score: fb.Score, Warning: fb.Warning, Suggestions: fb.Suggestions}
+			}
 		}
 		_ = encode(w, http.StatusUnprocessableEntity, validationBody{Detail: items, Code: ae.Code})
 		return

@@ -242,14 +242,14 @@ func TestFlows_ResendLimit(t *testing.T) {
 func TestFlows_RequireVerifiedEmail(t *testing.T) {
 	f := newFlows(t, storetest.OpenSQLite(t), apiOptions{email: auth.EmailOptions{RequireVerified: true}})
 	wantStatus(t, f.req("POST", "/api/auth/register", map[string]string{
-		"email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace", "password": "password123",
+		"email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace", "password": "violet-kayak-mercury-19",
 	}), http.StatusCreated)
 	form := func(pw string) url.Values { return url.Values{"username": {"ada@example.com"}, "password": {pw}} }
 	wantCode(t, f.req("POST", "/api/auth/token", form("wrong password")), http.StatusUnauthorized, "invalid_credentials")
-	wantCode(t, f.req("POST", "/api/auth/token", form("password123")), http.StatusForbidden, "email_not_verified")
+	wantCode(t, f.req("POST", "/api/auth/token", form("violet-kayak-mercury-19")), http.StatusForbidden, "email_not_verified")
 	tok, _ := secrets(t, f.last(1, "ada@example.com", "Confirm"), mail.PathVerifyEmail)
 	wantStatus(t, f.req("POST", "/api/auth/verify-email", map[string]string{"token": tok}), http.StatusOK)
-	wantStatus(t, f.req("POST", "/api/auth/token", form("password123")), http.StatusOK)
+	wantStatus(t, f.req("POST", "/api/auth/token", form("violet-kayak-mercury-19")), http.StatusOK)
 }
 
 func TestFlows_PasswordReset(t *testing.T) {
@@ -450,7 +450,7 @@ func TestFlows_PrivateRegistration(t *testing.T) {
 		f := newFlows(t, st, apiOptions{email: auth.EmailOptions{PrivateRegistration: true}})
 		reg := func(email string) reply {
 			return f.req("POST", "/api/auth/register", map[string]string{
-				"email": email, "first_name": "Ada", "last_name": "Lovelace", "password": "password123",
+				"email": email, "first_name": "Ada", "last_name": "Lovelace", "password": "violet-kayak-mercury-19",
 			})
 		}
 		fresh := reg("ada@example.com")
@@ -464,7 +464,7 @@ func TestFlows_PrivateRegistration(t *testing.T) {
 			t.Fatalf("the attempt mail lacks the reset link:\n%s", attempt.Text)
 		}
 		// The new account must verify before it signs in.
-		wantCode(t, f.req("POST", "/api/auth/token", url.Values{"username": {"ada@example.com"}, "password": {"password123"}}),
+		wantCode(t, f.req("POST", "/api/auth/token", url.Values{"username": {"ada@example.com"}, "password": {"violet-kayak-mercury-19"}}),
 			http.StatusForbidden, "email_not_verified")
 
 		const samples = 30

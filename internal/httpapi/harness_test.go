@@ -85,6 +85,8 @@ type apiOptions struct {
 	// email configures the email flows; devMailbox is served at /dev/mailbox.
 	email      auth.EmailOptions
 	devMailbox *mail.DevMailbox
+	// policy is the password policy; nil is password.DefaultPolicy().
+	policy *password.Policy
 }
 
 // testLimits are every limit a test server enforces.
@@ -123,6 +125,7 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 		Store: st, Hasher: hasher, Logger: log, MaxConcurrentHashes: opt.maxHashes, HashWait: opt.hashWait,
 		Tokens:     token.NewIssuer(keys, "http://gatehouse.test", "gatehouse", 15*time.Minute),
 		RefreshTTL: 720 * time.Hour, ReuseGrace: opt.grace, Guard: g, MaxSessionsPerUser: opt.maxSessions, Email: opt.email,
+		PasswordPolicy: opt.policy,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -218,7 +221,7 @@ type user struct {
 // register makes an account and signs it in through the token endpoint.
 func (a *api) register(email string) user {
 	a.t.Helper()
-	u := user{email: email, password: "password123"}
+	u := user{email: email, password: "violet-kayak-mercury-19"}
 	if r := a.req("POST", "/api/auth/register", map[string]string{
 		"email": email, "first_name": "Ada", "last_name": "Lovelace", "password": u.password,
 	}); r.status != http.StatusCreated {

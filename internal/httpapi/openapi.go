@@ -119,13 +119,18 @@ func (g *schemaGen) operation(rt route) object {
 	if rt.op.body != nil || rt.op.form != nil || params != nil {
 		add(http.StatusUnprocessableEntity, "Invalid input", validationBody{})
 	}
-	g.policy(op, rt.policy, add)
+	var busy string
+	if r, ok := responses[strconv.Itoa(http.StatusServiceUnavailable)].(object); ok {
+		busy, _ = r["description"].(string)
+	}
+	g.policy(op, rt.policy, busy, add)
 	op["responses"] = responses
 	return op
 }
 
-// policy documents what the route's policy enforces, from the same fields chain reads.
-func (g *schemaGen) policy(op object, p policy, add func(status int, desc string, body any)) {
+// policy documents what the route's policy enforces, from the same fields chain reads. busy
+// is the operation's own 503 description, which a CAPTCHA's 503 joins.
+func (g *schemaGen) policy(op object, p policy, busy string, add func(status int, desc string, body any)) {
 	if p.bearer {
 		op["security"] = []object{{"OAuth2PasswordBearer": []string{}}}
 		add(http.StatusUnauthorized, "Not authenticated (code not_authenticated)", errorBody{})
@@ -147,8 +152,11 @@ func (g *schemaGen) policy(op object, p policy, add func(status int, desc string
 			forbidden = "Cross-origin request (code cross_origin); or " + forbidden
 		}
 		add(http.StatusForbidden, forbidden, errorBody{})
-		add(http.StatusServiceUnavailable, "The CAPTCHA could not be checked (code captcha_unavailable), or every "+
-			"password-hashing slot is taken (code busy); retry after Retry-After seconds", errorBody{})
+		if busy == "" {
+			busy = busyResponse.desc
+		}
+		add(http.StatusServiceUnavailable, "The CAPTCHA could not be checked (code captcha_unavailable); or "+
+			strings.ToLower(busy[:1])+busy[1:], errorBody{})
 	}
 	op["x-body-limit"] = p.bodyLimit()
 	add(http.StatusRequestEntityTooLarge, fmt.Sprintf("Request body over %d bytes (code body_too_large)", p.bodyLimit()), errorBody{})

@@ -20,7 +20,7 @@ var endpoints = []string{
 	"GET /api/email-accounts", "POST /api/email-accounts", "PATCH /api/email-accounts/{id}", "DELETE /api/email-accounts/{id}",
 	"POST /api/auth/verify-email", "POST /api/auth/verify-email/resend", "POST /api/auth/password-reset",
 	"POST /api/auth/password-reset/confirm", "POST /api/auth/email-change/report", "POST /api/users/me/email",
-	"GET /.well-known/jwks.json", "GET /healthz", "GET /readyz", "GET /openapi.json",
+	"GET /api/auth/password-policy", "GET /.well-known/jwks.json", "GET /healthz", "GET /readyz", "GET /openapi.json",
 }
 
 func TestOpenAPI_EveryRoute(t *testing.T) {

@@ -164,7 +164,7 @@ func TestPolicy_RateLimitsAgreeWithDocument(t *testing.T) {
 	req := func(method, path string, body any, headers ...string) reply {
 		return a.req(method, path, body, append([]string{"Origin", a.url}, headers...)...)
 	}
-	want429(t, req("POST", "/api/auth/register", map[string]string{"email": "b@example.com", "first_name": "B", "last_name": "B", "password": "password123"}))
+	want429(t, req("POST", "/api/auth/register", map[string]string{"email": "b@example.com", "first_name": "B", "last_name": "B", "password": "violet-kayak-mercury-19"}))
 	want429(t, req("POST", "/api/auth/token", url.Values{"username": {u.email}, "password": {u.password}}))
 	want429(t, req("POST", "/api/auth/session", url.Values{"username": {u.email}, "password": {u.password}}))
 	// The refresh grant is not a sign-in: it spends refresh-session, per session, instead.

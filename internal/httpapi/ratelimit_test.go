@@ -68,7 +68,7 @@ func TestRateLimit_EveryLimitedRoute(t *testing.T) {
 			a := newLimited(t, testLimits{route: httpapi.RouteLimits{RegisterIP: tight}})
 			for i := range 3 {
 				r := a.req("POST", "/api/auth/register", map[string]string{
-					"email": fmt.Sprintf("u%d@example.com", i), "first_name": "A", "last_name": "B", "password": "password123",
+					"email": fmt.Sprintf("u%d@example.com", i), "first_name": "A", "last_name": "B", "password": "violet-kayak-mercury-19",
 				})
 				if i < 2 {
 					wantStatus(t, r, http.StatusCreated)
@@ -80,7 +80,7 @@ func TestRateLimit_EveryLimitedRoute(t *testing.T) {
 			}
 			// Another client is not limited by the first one's registrations.
 			r := a.req("POST", "/api/auth/register", map[string]string{
-				"email": "other@example.com", "first_name": "A", "last_name": "B", "password": "password123",
+				"email": "other@example.com", "first_name": "A", "last_name": "B", "password": "violet-kayak-mercury-19",
 			}, xff("192.0.2.9")...)
 			wantStatus(t, r, http.StatusCreated)
 		})

@@ -58,6 +58,7 @@ func (s *server) routes() []route {
 		{http.MethodPost, "/api/auth/register", policy{rateLimit: limitRegisterIP, captcha: string(captcha.ActionRegister)}, opRegister, s.handleRegister},
 		{http.MethodPost, "/api/auth/token", policy{rateLimit: limitSignInIP, passwordGrantOnly: true, captcha: string(captcha.ActionSignIn)}, opToken, s.handleToken},
 		{http.MethodGet, "/api/auth/captcha", public, opCaptcha, s.handleCaptcha},
+		{http.MethodGet, "/api/auth/password-policy", public, opPasswordPolicy, s.handlePasswordPolicy},
 		{http.MethodPost, "/api/auth/revoke", public, opRevoke, s.handleRevoke},
 		{http.MethodPost, "/api/auth/session", policy{cookie: true, rateLimit: limitSignInIP, captcha: string(captcha.ActionSignIn)}, opSessionCreate, s.handleSessionCreate},
 		{http.MethodPost, "/api/auth/session/refresh", policy{cookie: true, rateLimit: limitRefresh}, opSessionRefresh, s.handleSessionRefresh},

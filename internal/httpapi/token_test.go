@@ -40,7 +40,7 @@ func TestAPI_Token(t *testing.T) {
 		}{
 			{"wrong password", url.Values{"username": {u.email}, "password": {"password124"}}, 401,
 				`{"detail": "Incorrect email or password", "code": "invalid_credentials", "error": "invalid_grant", "error_description": "Incorrect email or password"}`},
-			{"unknown email", url.Values{"username": {"nobody@example.com"}, "password": {"password123"}}, 401,
+			{"unknown email", url.Values{"username": {"nobody@example.com"}, "password": {"violet-kayak-mercury-19"}}, 401,
 				`{"detail": "Incorrect email or password", "code": "invalid_credentials", "error": "invalid_grant", "error_description": "Incorrect email or password"}`},
 			{"missing password", url.Values{"username": {u.email}}, 422,
 				`{"detail": [{"loc": ["body", "password"], "msg": "field required", "type": "value_error.missing"}], "code": "invalid_input"}`},
@@ -61,7 +61,7 @@ func TestAPI_Token(t *testing.T) {
 		}
 		// Input PostgreSQL would refuse must be a plain 401, never a 500.
 		t.Run("NUL in the username", func(t *testing.T) {
-			r := a.req("POST", "/api/auth/token", url.Values{"username": {"a\x00da@example.com"}, "password": {"password123"}})
+			r := a.req("POST", "/api/auth/token", url.Values{"username": {"a\x00da@example.com"}, "password": {"violet-kayak-mercury-19"}})
 			wantStatus(t, r, http.StatusUnauthorized)
 		})
 		t.Run("Latin-1 user agent", func(t *testing.T) {
@@ -145,7 +145,7 @@ func TestAPI_OAuth2Client(t *testing.T) {
 
 	conf := &oauth2.Config{Endpoint: oauth2.Endpoint{TokenURL: a.url + "/api/auth/token", AuthStyle: oauth2.AuthStyleInParams}}
 	ctx := context.Background()
-	tok, err := conf.PasswordCredentialsToken(ctx, "ada@example.com", "password123")
+	tok, err := conf.PasswordCredentialsToken(ctx, "ada@example.com", "violet-kayak-mercury-19")
 	if err != nil {
 		t.Fatalf("PasswordCredentialsToken: %v", err)
 	}

@@ -22,7 +22,7 @@ func TestAPI_InvalidUnicode(t *testing.T) {
 		u := a.register("ada@example.com")
 
 		register := func(field, value string) string {
-			in := map[string]string{"email": `"b@example.com"`, "first_name": `"B"`, "last_name": `"L"`, "password": `"password123"`}
+			in := map[string]string{"email": `"b@example.com"`, "first_name": `"B"`, "last_name": `"L"`, "password": `"violet-kayak-mercury-19"`}
 			in[field] = value
 			return `{"email": ` + in["email"] + `, "first_name": ` + in["first_name"] + `, "last_name": ` + in["last_name"] + `, "password": ` + in["password"] + `}`
 		}
@@ -37,7 +37,7 @@ func TestAPI_InvalidUnicode(t *testing.T) {
 			{"register: two highs", "POST", "/api/auth/register", register("first_name", `"\ud83d\ud83d"`), "first_name"},
 			{"register: email", "POST", "/api/auth/register", register("email", "\"b\xe9@example.com\""), "email"},
 			{"profile update", "PUT", "/api/users/me", "{\"first_name\": \"Ada\", \"last_name\": \"Love\xfflace\"}", "last_name"},
-			{"change password", "POST", "/api/users/me/password", `{"current_password": "password123", "new_password": "new\udfffpassword"}`, "new_password"},
+			{"change password", "POST", "/api/users/me/password", `{"current_password": "violet-kayak-mercury-19", "new_password": "new\udfffpassword"}`, "new_password"},
 			{"email account", "POST", "/api/email-accounts", "{\"email_address\": \"ada@work.example\", \"provider\": \"gmail\", \"display_name\": \"W\x80rk\"}", "display_name"},
 			{"email account rename", "PATCH", "/api/email-accounts/00000000-0000-0000-0000-000000000000", `{"display_name": "\ud800"}`, "display_name"},
 		}
@@ -54,10 +54,10 @@ func TestAPI_InvalidUnicode(t *testing.T) {
 			form       url.Values
 			field      string
 		}{
-			{"token: password", "/api/auth/token", url.Values{"username": {u.email}, "password": {"password123\xff"}}, "password"},
+			{"token: password", "/api/auth/token", url.Values{"username": {u.email}, "password": {"violet-kayak-mercury-19\xff"}}, "password"},
 			{"token: username", "/api/auth/token", url.Values{"username": {"ada\xed\xa0\x80@example.com"}, "password": {u.password}}, "username"},
 			{"token: refresh token", "/api/auth/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {u.refresh + "\xff"}}, "refresh_token"},
-			{"session sign-in", "/api/auth/session", url.Values{"username": {u.email}, "password": {"\xffpassword123"}}, "password"},
+			{"session sign-in", "/api/auth/session", url.Values{"username": {u.email}, "password": {"\xffviolet-kayak-mercury-19"}}, "password"},
 			{"revoke", "/api/auth/revoke", url.Values{"token": {"\xfe"}}, "token"},
 		}
 		for _, tt := range forms {
@@ -70,9 +70,9 @@ func TestAPI_InvalidUnicode(t *testing.T) {
 
 		// Nothing of the refused registrations was stored: the address is still free, and a
 		// password of real characters (a surrogate pair is one) works both ways.
-		ok := register("password", `"pass\ud83d\ude00word"`)
+		ok := register("password", `"violet-kayak\ud83d\ude00mercury-19"`)
 		wantStatus(t, a.req("POST", "/api/auth/register", ok), http.StatusCreated)
-		a.login(user{email: "b@example.com", password: "pass😀word"})
+		a.login(user{email: "b@example.com", password: "violet-kayak😀mercury-19"})
 		wantStatus(t, a.req("POST", "/api/auth/register", register("password", `"p\\ud800assword"`)), http.StatusBadRequest)
 	})
 }

@@ -98,7 +98,7 @@ var opChangePassword = operation{
 		{http.StatusNoContent, "Changed", nil},
 		{http.StatusBadRequest, "Wrong current password (code incorrect_password)", errorBody{}},
 		{http.StatusConflict, "Another request changed the password meanwhile (code credentials_changed); nothing was changed", errorBody{}},
-		busyResponse,
+		newPasswordBusyResponse,
 	},
 }
 

@@ -6,9 +6,11 @@ import (
 	"crypto/sha1" // the range API is keyed by SHA-1; nothing here relies on its strength
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -33,6 +35,9 @@ type HIBP struct {
 	Timeout    time.Duration
 	FailClosed bool
 	Client     *http.Client // nil for http.DefaultClient
+	// FailedOpen, when set, is told of each query that went unanswered and let the password
+	// through (FailClosed false), so the outage is logged; err names no password or prefix.
+	FailedOpen func(err error)
 }
 
 // Breached reports whether pw is in Pwned Passwords. Padding entries (count 0) never count.
@@ -43,6 +48,9 @@ func (h *HIBP) Breached(ctx context.Context, pw string) (bool, error) {
 	if err != nil {
 		if h.FailClosed {
 			return false, fmt.Errorf("%w: %v", ErrBreachCheckUnavailable, err)
+		}
+		if h.FailedOpen != nil {
+			h.FailedOpen(err)
 		}
 		return false, nil
 	}
@@ -67,6 +75,10 @@ func (h *HIBP) lookup(ctx context.Context, prefix, suffix string) (bool, error) 
 		client = http.DefaultClient
 	}
 	resp, err := client.Do(req)
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		// Without the URL: it holds the prefix of the password's hash.
+		err = ue.Err
+	}
 	if err != nil {
 		return false, fmt.Errorf("pwned passwords: %w", err)
 	}

@@ -103,8 +103,19 @@ func TestHIBP_Failures(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close()
-	if _, err := (&HIBP{BaseURL: url, FailClosed: true}).Breached(context.Background(), "x"); !errors.Is(err, ErrBreachCheckUnavailable) {
+	_, err := (&HIBP{BaseURL: url, FailClosed: true}).Breached(context.Background(), "x")
+	if !errors.Is(err, ErrBreachCheckUnavailable) {
 		t.Errorf("refused, fail closed: got %v", err)
+	}
+	// The error is logged: it names neither the URL nor the prefix of the password's hash.
+	if prefix := sha1Hex("x")[:5]; err == nil || strings.Contains(err.Error(), prefix) || strings.Contains(err.Error(), "/range/") {
+		t.Errorf("refused, fail closed: got %v, want no URL and no prefix (%s)", err, prefix)
+	}
+	// Failing open, the hook hears of it, in the same terms.
+	var heard []error
+	open := &HIBP{BaseURL: url, FailedOpen: func(err error) { heard = append(heard, err) }}
+	if got, err := open.Breached(context.Background(), "x"); got || err != nil || len(heard) != 1 || strings.Contains(heard[0].Error(), "/range/") {
+		t.Errorf("refused, fail open: got (%v, %v), heard %v, want (false, nil) and one error without the URL", got, err, heard)
 	}
 }
 

@@ -64,6 +64,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The password policy new passwords are judged by
+         * @description What a new password must be (register, change, reset), from the server's settings. Score with zxcvbn 4.4.2 as the web app does (the first max_scored_chars characters, canonicalised): the server's 422 decides. Cacheable for 60 seconds.
+         */
+        get: operations["passwordPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/password-reset": {
         parameters: {
             query?: never;
@@ -462,7 +482,7 @@ export interface components {
             current_password: string;
             /**
              * Format: password
-             * @description At least 8 characters and at most 72 bytes.
+             * @description At least min_length characters (8 unless the operator changed it; see GET /api/auth/password-policy) and at most 72 bytes; judged by the password policy with the account's email and names.
              */
             new_password: string;
         };
@@ -538,6 +558,31 @@ export interface components {
             /** @example User registered successfully */
             message: string;
         };
+        PasswordContext: {
+            /** @description zxcvbn's score, 0 (too guessable) to 4 (very unguessable); min_score at /api/auth/password-policy is the least accepted. */
+            score: number;
+            /** @description zxcvbn's suggestions; may be empty. */
+            suggestions: string[];
+            /** @description zxcvbn's warning; may be empty. */
+            warning: string;
+        };
+        PasswordPolicyResponse: {
+            /** @description True when the operator's list of refused passwords is loaded (GATEHOUSE_PASSWORD_BLOCKLIST): a password on it is refused as common. */
+            blocklist: boolean;
+            /**
+             * @description hibp when new passwords are also checked against Have I Been Pwned's range API (GATEHOUSE_PASSWORD_HIBP=on), else off.
+             * @enum {string}
+             */
+            breach_check: "off" | "hibp";
+            /** @description The most UTF-8 bytes a password may have: bcrypt reads no further, so a longer one is refused, never cut. */
+            max_bytes: number;
+            /** @description How many characters (code points) of a password zxcvbn scores; the rest is not scored, on either side. */
+            max_scored_chars: number;
+            /** @description The fewest characters (Unicode code points) a new password may have (GATEHOUSE_PASSWORD_MIN_LENGTH). */
+            min_length: number;
+            /** @description The lowest zxcvbn score (0–4) a new password may have (GATEHOUSE_PASSWORD_MIN_SCORE). */
+            min_score: number;
+        };
         ProfileInput: {
             /** @example Ada */
             first_name: string;
@@ -556,7 +601,7 @@ export interface components {
             last_name: string;
             /**
              * Format: password
-             * @description At least 8 characters and at most 72 bytes.
+             * @description At least min_length characters (8 unless the operator changed it; see GET /api/auth/password-policy) and at most 72 bytes; judged by the password policy.
              */
             password: string;
         };
@@ -574,7 +619,7 @@ export interface components {
             email?: string;
             /**
              * Format: password
-             * @description At least 8 characters and at most 72 bytes.
+             * @description At least min_length characters (8 unless the operator changed it; see GET /api/auth/password-policy) and at most 72 bytes; judged by the password policy with the account's email and names.
              */
             new_password: string;
             /** @description The token from the link's fragment (#token=…). */
@@ -641,6 +686,13 @@ export interface components {
             device_token?: string;
             /** @description Seconds until the access token expires. */
             expires_in: number;
+            /**
+             * @description Only when password_change_required is true: why, as the type a 422 would give that password.
+             * @enum {string}
+             */
+            password_change_reason?: "value_error.password.too_short" | "value_error.password.too_long" | "value_error.password.common" | "value_error.password.personal" | "value_error.password.weak" | "value_error.password.breached";
+            /** @description Password sign-ins only (the password grant and POST /api/auth/session; absent on refreshes): true when the password just used is one the current password policy would refuse as a new password. The sign-in stands; ask the user to change it (POST /api/users/me/password). */
+            password_change_required?: boolean;
             /** @description Absent from the cookie endpoints, which set it as an HttpOnly cookie. */
             refresh_token?: string;
             /** @example bearer */
@@ -667,10 +719,14 @@ export interface components {
             detail: components["schemas"]["ValidationItem"][];
         };
         ValidationItem: {
+            ctx?: components["schemas"]["PasswordContext"];
             loc: string[];
             /** @example value is not a valid email address */
             msg: string;
-            /** @example value_error.email */
+            /**
+             * @description Machine-readable and stable. A refused new password has one of value_error.password.too_short, too_long, common, personal, weak or breached.
+             * @example value_error.email
+             */
             type: string;
         };
     };
@@ -811,6 +867,35 @@ export interface operations {
             };
         };
     };
+    passwordPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordPolicyResponse"];
+                };
+            };
+            /** @description Request body over 65536 bytes (code body_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     requestPasswordReset: {
         parameters: {
             query?: never;
@@ -902,7 +987,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationBody"];
                 };
             };
-            /** @description Every password-hashing slot is taken (code busy); retry after Retry-After seconds */
+            /** @description Every password-hashing slot is taken (code busy), or the breached-password check did not answer and GATEHOUSE_PASSWORD_HIBP_FAIL=closed (code breach_check_unavailable: the password was neither accepted nor refused); retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -983,7 +1068,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The CAPTCHA could not be checked (code captcha_unavailable), or every password-hashing slot is taken (code busy); retry after Retry-After seconds */
+            /** @description The CAPTCHA could not be checked (code captcha_unavailable); or every password-hashing slot is taken (code busy), or the breached-password check did not answer and GATEHOUSE_PASSWORD_HIBP_FAIL=closed (code breach_check_unavailable: the password was neither accepted nor refused); retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1111,7 +1196,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The CAPTCHA could not be checked (code captcha_unavailable), or every password-hashing slot is taken (code busy); retry after Retry-After seconds */
+            /** @description The CAPTCHA could not be checked (code captcha_unavailable); or every password-hashing slot is taken (code busy); retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1300,7 +1385,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The CAPTCHA could not be checked (code captcha_unavailable), or every password-hashing slot is taken (code busy); retry after Retry-After seconds */
+            /** @description The CAPTCHA could not be checked (code captcha_unavailable); or every password-hashing slot is taken (code busy); retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1973,7 +2058,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Every password-hashing slot is taken (code busy); retry after Retry-After seconds */
+            /** @description Every password-hashing slot is taken (code busy), or the breached-password check did not answer and GATEHOUSE_PASSWORD_HIBP_FAIL=closed (code breach_check_unavailable: the password was neither accepted nor refused); retry after Retry-After seconds */
             503: {
                 headers: {
                     [name: string]: unknown;
