@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -56,8 +57,9 @@ func TestServe_PasswordPolicy(t *testing.T) {
 		t.Errorf("register with a strong password: got %d %v, want 201", status, body)
 	}
 
-	env["GATEHOUSE_PASSWORD_BLOCKLIST"] = filepath.Join(t.TempDir(), "missing.txt")
-	_, err := gatehouse(t, env, "", "serve")
+	missing := maps.Clone(env) // the running server still reads env
+	missing["GATEHOUSE_PASSWORD_BLOCKLIST"] = filepath.Join(t.TempDir(), "missing.txt")
+	_, err := gatehouse(t, missing, "", "serve")
 	if exitCode(err) != exitUsage || err == nil || !strings.Contains(err.Error(), "GATEHOUSE_PASSWORD_BLOCKLIST: open ") {
 		t.Errorf("serve with a missing blocklist: got %v, want exit %d naming the variable", err, exitUsage)
 	}
