@@ -46,11 +46,15 @@ func newRow(scenario, load string, s sample, from, to time.Time, hashBound bool,
 // sign-in flood, and how close the flood's sign-ins came to the bcrypt limit.
 type isolation struct {
 	Flood, Clients     int
+	Rate               int // me's requests per second; 0: a closed loop of Clients
 	Idle, During       row // GET /api/users/me
 	SignIns            row // the flood, over the window in which the during row was measured
 	ThroughputRatio    float64
 	SignInsOfLimit     float64
 	SignInsPerSecLimit float64
+	// CPU is where the machine's CPU went while me was measured during the flood.
+	CPU      cpuSplit
+	CPUKnown bool
 }
 
 // dialectReport is everything measured against one fresh server.
@@ -64,7 +68,7 @@ type dialectReport struct {
 	SetupUsers    int
 	SetupSessions int
 	Rows          []row
-	Isolation     isolation
+	Isolation     []isolation // closed-loop me first, then paced me when measured
 	Notes         []string
 }
 
@@ -147,13 +151,8 @@ func (d dialectReport) markdown() string {
 	fmt.Fprintf(&b, "- Setup: %d users registered and %d sessions signed in, in %s.\n\n",
 		d.SetupUsers, d.SetupSessions, formatLatency(d.Setup))
 	b.WriteString(table(d.Rows, d.Limit.Cost))
-	i := d.Isolation
-	if i.Flood > 0 {
-		fmt.Fprintf(&b, "\n**Isolation** (%d clients on GET /api/users/me; a %d-connection sign-in flood): "+
-			"me p50 %s → %s, p99 %s → %s; me throughput %.2f× idle; sign-ins %.1f/s = %.2f of the bcrypt limit (%.2f/s).\n",
-			i.Clients, i.Flood, formatLatency(i.Idle.P50), formatLatency(i.During.P50),
-			formatLatency(i.Idle.P99), formatLatency(i.During.P99), i.ThroughputRatio,
-			i.SignIns.OKPerSec, i.SignInsOfLimit, i.SignInsPerSecLimit)
+	for _, i := range d.Isolation {
+		b.WriteString(i.markdown())
 	}
 	for _, n := range d.Notes {
 		fmt.Fprintf(&b, "\n- %s", n)
@@ -162,6 +161,26 @@ func (d dialectReport) markdown() string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// markdown is the scenario's verdict, in one paragraph under the table.
+func (i isolation) markdown() string {
+	if i.Flood == 0 {
+		return ""
+	}
+	title, me := "Isolation", fmt.Sprintf("%d clients on GET /api/users/me", i.Clients)
+	if i.Rate > 0 {
+		title, me = "Paced isolation", fmt.Sprintf("GET /api/users/me at %d/s", i.Rate)
+	}
+	s := fmt.Sprintf("\n**%s** (%s; a %d-connection sign-in flood): "+
+		"me p50 %s → %s, p99 %s → %s; me throughput %.2f× idle; sign-ins %.1f/s = %.2f of the bcrypt limit (%.2f/s).",
+		title, me, i.Flood, formatLatency(i.Idle.P50), formatLatency(i.During.P50),
+		formatLatency(i.Idle.P99), formatLatency(i.During.P99), i.ThroughputRatio,
+		i.SignIns.OKPerSec, i.SignInsOfLimit, i.SignInsPerSecLimit)
+	if i.CPUKnown {
+		s += fmt.Sprintf(" CPU during the flood: %s.", i.CPU)
+	}
+	return s + "\n"
 }
 
 // table renders rows as a Markdown table; cost is the bcrypt cost hash-bound rows ran at.
