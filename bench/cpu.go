@@ -51,12 +51,27 @@ func (now cpuSnapshot) splitSince(before cpuSnapshot) (cpuSplit, bool) {
 	return s, true
 }
 
-// String states the split, e.g. "Gatehouse 1.84 (at nice 19: 1.71), load generator 0.09,
-// other processes 0.05, idle 0.02, stolen by the hypervisor 0.00 cores".
-func (s cpuSplit) String() string {
-	return fmt.Sprintf("Gatehouse %.2f (of which at a positive nice, i.e. hashing: %.2f), load generator %.2f, "+
+// Left is the cores the load generator, other processes and the hypervisor left to
+// Gatehouse: what it had for hashing and serving together.
+func (s cpuSplit) Left(cores int) float64 {
+	return max(0, float64(cores)-s.LoadGen-s.Others-s.Steal)
+}
+
+// Hashing is the cores Gatehouse's hashing threads used: its time at a positive nice (the
+// machine's, so at most Gatehouse's own).
+func (s cpuSplit) Hashing() float64 { return min(s.Nice, s.Server) }
+
+// describe states the split, e.g. "Gatehouse 1.84 (hashing 1.71), load generator 0.09, other
+// processes 0.05, idle 0.02, stolen by the hypervisor 0.00 cores; hashing took 0.92 of the
+// 1.86 cores left to Gatehouse".
+func (s cpuSplit) describe(cores int) string {
+	d := fmt.Sprintf("Gatehouse %.2f (hashing, its threads at nice 19: %.2f), load generator %.2f, "+
 		"other processes %.2f, idle %.2f, stolen by the hypervisor %.2f cores",
-		s.Server, min(s.Nice, s.Server), s.LoadGen, s.Others, s.Idle, s.Steal)
+		s.Server, s.Hashing(), s.LoadGen, s.Others, s.Idle, s.Steal)
+	if left := s.Left(cores); left > 0 {
+		d += fmt.Sprintf("; hashing took %.2f of the %.2f cores left to Gatehouse", s.Hashing()/left, left)
+	}
+	return d
 }
 
 // parseProcStat reads the aggregate "cpu" line of /proc/stat: user nice system idle iowait

@@ -117,6 +117,16 @@ status (` + "`err`" + `: no response at all): a 503 under a flood is a result, n
 the run. "server CPU/req" is the Gatehouse process's CPU time (user + system) during the
 scenario ÷ its requests; PostgreSQL's own CPU is not in it. The load generator runs on the same
 machine, so on a small one it takes some of the cores the server would otherwise have.
+
+Isolation runs twice. With 2 closed-loop clients on GET /api/users/me (each sends its next request
+the moment the last is answered) me takes as much CPU as it can, and the kernel gives it first
+(hashing runs at nice 19): that shows me's priority, and what it costs the sign-ins. Paced, me
+runs at a fixed rate (` + "`-me-rate`" + `) beside the same flood: the sign-ins then show how much of the
+bcrypt limit hashing keeps under a realistic load. Under each, where the machine's CPU went
+while me was measured (from /proc/stat and the two processes' own CPU time): Gatehouse and the
+part of it at nice 19 (its hashing), the load generator, other processes, idle, and the share
+of the cores left to Gatehouse that hashing took. Every core that serves me or runs the load
+generator is one that does not hash, so sign-ins reach the bcrypt limit less that share.
 `
 
 // Markdown renders the report: the header, the machine and one table per dialect.
@@ -152,7 +162,7 @@ func (d dialectReport) markdown() string {
 		d.SetupUsers, d.SetupSessions, formatLatency(d.Setup))
 	b.WriteString(table(d.Rows, d.Limit.Cost))
 	for _, i := range d.Isolation {
-		b.WriteString(i.markdown())
+		b.WriteString(i.markdown(d.Limit.Cores))
 	}
 	for _, n := range d.Notes {
 		fmt.Fprintf(&b, "\n- %s", n)
@@ -164,7 +174,7 @@ func (d dialectReport) markdown() string {
 }
 
 // markdown is the scenario's verdict, in one paragraph under the table.
-func (i isolation) markdown() string {
+func (i isolation) markdown(cores int) string {
 	if i.Flood == 0 {
 		return ""
 	}
@@ -178,7 +188,7 @@ func (i isolation) markdown() string {
 		formatLatency(i.Idle.P99), formatLatency(i.During.P99), i.ThroughputRatio,
 		i.SignIns.OKPerSec, i.SignInsOfLimit, i.SignInsPerSecLimit)
 	if i.CPUKnown {
-		s += fmt.Sprintf(" CPU during the flood: %s.", i.CPU)
+		s += fmt.Sprintf(" CPU during the flood: %s.", i.CPU.describe(cores))
 	}
 	return s + "\n"
 }
