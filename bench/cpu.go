@@ -15,17 +15,23 @@ type cpuSnapshot struct {
 	busy, idle, steal time.Duration // the machine's
 	nice              time.Duration // the machine's time in threads of positive nice: Gatehouse's hashing threads run at 19
 	server, loadGen   time.Duration
-	ok                bool
+	hash              time.Duration // the server's hashers' own CPU time, when it reports it
+	hashKnown, ok     bool
 }
 
 // cpuSplit is where the machine's CPU went over a window, in cores (CPU-seconds per second):
 // it says whether hashing got every cycle the rest left, or who took them.
 type cpuSplit struct {
 	Server, LoadGen, Others, Idle, Steal, Nice float64
+	// Hash is the server's hashing, from its hashers' thread clocks; HashKnown false when the
+	// server does not report it, and Nice then stands in for it.
+	Hash      float64
+	HashKnown bool
 }
 
 func (r *runner) cpuSnapshot() cpuSnapshot {
 	s := cpuSnapshot{at: time.Now(), server: r.srv.cpu()}
+	s.hash, s.hashKnown = r.srv.hashCPU()
 	if b, err := os.ReadFile("/proc/self/stat"); err == nil {
 		s.loadGen = parseStatCPU(string(b))
 	}
@@ -47,6 +53,9 @@ func (now cpuSnapshot) splitSince(before cpuSnapshot) (cpuSplit, bool) {
 		Idle: cores(now.idle - before.idle), Steal: cores(now.steal - before.steal),
 		Nice: cores(now.nice - before.nice),
 	}
+	if now.hashKnown && before.hashKnown {
+		s.Hash, s.HashKnown = cores(now.hash-before.hash), true
+	}
 	s.Others = max(0, cores(now.busy-before.busy)-s.Server-s.LoadGen)
 	return s, true
 }
@@ -57,15 +66,20 @@ func (s cpuSplit) Left(cores int) float64 {
 	return max(0, float64(cores)-s.LoadGen-s.Others-s.Steal)
 }
 
-// Hashing is the cores Gatehouse's hashing threads used: its time at a positive nice (the
-// machine's, so at most Gatehouse's own).
-func (s cpuSplit) Hashing() float64 { return min(s.Nice, s.Server) }
+// Hashing is the cores Gatehouse's hashing threads used: as the server reports it, else the
+// machine's time at a positive nice (which other niced programs inflate), at most Gatehouse's.
+func (s cpuSplit) Hashing() float64 {
+	if s.HashKnown {
+		return min(s.Hash, s.Server)
+	}
+	return min(s.Nice, s.Server)
+}
 
-// describe states the split, e.g. "Gatehouse 1.84 (hashing 1.71), load generator 0.09, other
+// describe states the split, e.g. "Gatehouse 1.84 (hashing: 1.71), load generator 0.09, other
 // processes 0.05, idle 0.02, stolen by the hypervisor 0.00 cores; hashing took 0.92 of the
 // 1.86 cores left to Gatehouse".
 func (s cpuSplit) describe(cores int) string {
-	d := fmt.Sprintf("Gatehouse %.2f (hashing, its threads at nice 19: %.2f), load generator %.2f, "+
+	d := fmt.Sprintf("Gatehouse %.2f (hashing: %.2f), load generator %.2f, "+
 		"other processes %.2f, idle %.2f, stolen by the hypervisor %.2f cores",
 		s.Server, s.Hashing(), s.LoadGen, s.Others, s.Idle, s.Steal)
 	if left := s.Left(cores); left > 0 {

@@ -123,9 +123,9 @@ the moment the last is answered) me takes as much CPU as it can, and the kernel 
 (hashing runs at nice 19): that shows me's priority, and what it costs the sign-ins. Paced, me
 runs at a fixed rate (` + "`-me-rate`" + `) beside the same flood: the sign-ins then show how much of the
 bcrypt limit hashing keeps under a realistic load. Under each, where the machine's CPU went
-while me was measured (from /proc/stat and the two processes' own CPU time): Gatehouse and the
-part of it at nice 19 (its hashing), the load generator, other processes, idle, and the share
-of the cores left to Gatehouse that hashing took. Every core that serves me or runs the load
+while me was measured (from /proc/stat and the two processes' own CPU time): Gatehouse and its
+hashing (its hashers' own thread clocks, gatehouse_hash_cpu_seconds_total), the load generator,
+other processes, idle, and the share of the cores left to Gatehouse that hashing took. Every core that serves me or runs the load
 generator is one that does not hash, so sign-ins reach the bcrypt limit less that share.
 `
 

@@ -121,7 +121,7 @@ func TestReport_Markdown(t *testing.T) {
 		"| me | 2 conns | 1 |",
 		"me p50 500 µs → 30.0 ms, p99 1.00 ms → 41.0 ms; me throughput 0.05× idle; sign-ins 7.6/s = 0.95 of the bcrypt limit (8.00/s)",
 		"**Paced isolation** (GET /api/users/me at 200/s; a 32-connection sign-in flood): me p50 600 µs → 700 µs, p99 2.00 ms → 3.00 ms; me throughput 1.00× idle; sign-ins 7.2/s = 0.90 of the bcrypt limit (8.00/s). " +
-			"CPU during the flood: Gatehouse 1.90 (hashing, its threads at nice 19: 1.80), load generator 0.06, other processes 0.03, idle 0.01, stolen by the hypervisor 0.00 cores; hashing took 0.94 of the 1.91 cores left to Gatehouse.",
+			"CPU during the flood: Gatehouse 1.90 (hashing: 1.80), load generator 0.06, other processes 0.03, idle 0.01, stolen by the hypervisor 0.00 cores; hashing took 0.94 of the 1.91 cores left to Gatehouse.",
 		"- refresh stopped early",
 	} {
 		if !strings.Contains(md, want) {

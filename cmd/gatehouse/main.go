@@ -282,7 +282,7 @@ func serve(ctx context.Context, e *env) error {
 		h := svc.HashStats()
 		return metrics.HashQueueStats{
 			Depth: h.Queued, Capacity: h.QueueDepth, Busy: h.Running, Hashers: h.Workers,
-			Waits: h.Completed, WaitTime: h.Waited, Rejected: h.Refused, Abandoned: h.Abandoned,
+			Waits: h.Completed, WaitTime: h.Waited, Rejected: h.Refused, Abandoned: h.Abandoned, HashCPU: h.WorkCPU,
 		}
 	}))
 	handler := httpapi.NewServer(svc, keys, httpapi.Options{

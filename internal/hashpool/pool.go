@@ -94,6 +94,9 @@ type Stats struct {
 	Abandoned uint64
 	// WorkTime is the current estimate of one piece of work (a moving average).
 	WorkTime time.Duration
+	// WorkCPU is the CPU time the work has used, measured on its own thread (Linux; 0
+	// elsewhere): against the cores, it says how much of the machine hashing got.
+	WorkCPU time.Duration
 }
 
 // Pool runs work on at most Workers low-priority threads, in FIFO order. It is safe for
@@ -108,6 +111,7 @@ type Pool struct {
 	queue   list.List // of *waiter, oldest first
 
 	workNanos atomic.Int64 // moving average of one piece of work
+	cpuNanos  atomic.Int64
 	waited    atomic.Int64
 	completed atomic.Uint64
 	refused   atomic.Uint64
@@ -161,6 +165,8 @@ func (p *Pool) Do(ctx context.Context, work func()) error {
 			lowerThreadPriority()
 		}
 		defer close(done)
+		cpu0 := threadCPU()
+		defer func() { p.cpuNanos.Add(int64(threadCPU() - cpu0)) }()
 		defer func() { panicked = recover() }()
 		work()
 	}()
@@ -270,6 +276,6 @@ func (p *Pool) Stats() Stats {
 		Workers: p.workers, Running: running, Queued: queued, QueueDepth: p.depth,
 		Waited: time.Duration(p.waited.Load()), Completed: p.completed.Load(),
 		Refused: p.refused.Load(), Abandoned: p.abandoned.Load(),
-		WorkTime: time.Duration(p.workNanos.Load()),
+		WorkTime: time.Duration(p.workNanos.Load()), WorkCPU: time.Duration(p.cpuNanos.Load()),
 	}
 }
