@@ -27,6 +27,14 @@
 //     from the queue) instead of piling up. A caller whose context ends leaves the queue
 //     without taking a worker.
 //
+// The price is the other side of the same rule: hashing gets only what the rest leaves, so
+// during a flood sign-ins run at the bcrypt limit (cores ÷ one hash) less the share of the
+// cores other requests (and other programs) take. A client that asks for GET /api/users/me as
+// fast as it is answered takes most of a core; one at a human pace, nothing measurable. No
+// core idles while work waits (make bench's CPU split: idle 0.00 cores during every flood), so
+// the hand-off between pieces of work leaves no cycles unused. Stats.WorkCPU, read from each
+// work thread's own clock, says how much of the machine hashing got.
+//
 // Elsewhere than Linux the threads keep their priority; the bound and the queue still hold.
 package hashpool
 
