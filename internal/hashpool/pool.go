@@ -31,8 +31,8 @@
 // during a flood sign-ins run at the bcrypt limit (cores ÷ one hash) less the share of the
 // cores other requests (and other programs) take. A client that asks for GET /api/users/me as
 // fast as it is answered takes most of a core; one at a human pace, nothing measurable. No
-// core idles while work waits (make bench's CPU split: idle 0.00 cores during every flood), so
-// the hand-off between pieces of work leaves no cycles unused. Stats.WorkCPU, read from each
+// cycle is left unused while work waits (make bench's CPU split: during every flood the
+// server's CPU equalled the cores the rest left it), hand-offs between pieces of work included. Stats.WorkCPU, read from each
 // work thread's own clock, says how much of the machine hashing got.
 //
 // Elsewhere than Linux the threads keep their priority; the bound and the queue still hold.
