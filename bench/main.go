@@ -44,6 +44,7 @@ type options struct {
 	flood       int
 	floodLead   time.Duration // how long the flood runs before me is measured
 	meClients   int
+	meRate      int
 	maxRequests int
 	hashSamples int
 	timeout     time.Duration
@@ -68,6 +69,7 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (o
 	fs.IntVar(&o.mixRate, "mix-rate", 0, "requests per second of the mix; 0: the rate that keeps its hashing at half the bcrypt limit")
 	fs.IntVar(&o.flood, "flood", 32, "concurrent sign-ins of the isolation scenario's flood (-quick: 4 per core)")
 	fs.IntVar(&o.meClients, "me-clients", 2, "clients calling GET /api/users/me in the isolation scenario")
+	fs.IntVar(&o.meRate, "me-rate", 200, "requests per second of GET /api/users/me in the paced isolation scenario; 0: skip it")
 	fs.IntVar(&o.maxRequests, "max", 200000, "requests per scenario at most, whatever the duration")
 	fs.IntVar(&o.hashSamples, "hash-samples", 7, "bcrypt hashes timed to find the bcrypt limit (-quick: 3)")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "per-request timeout")
@@ -96,8 +98,8 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (o
 	if o.duration <= 0 || o.conns < 1 || o.flood < 1 || o.meClients < 1 || o.hashSamples < 1 || o.maxRequests < 1 {
 		errs = append(errs, "-duration, -c, -flood, -me-clients, -hash-samples and -max must be positive")
 	}
-	if o.rate < 0 || o.mixRate < 0 {
-		errs = append(errs, "-rate and -mix-rate must not be negative")
+	if o.rate < 0 || o.mixRate < 0 || o.meRate < 0 {
+		errs = append(errs, "-rate, -mix-rate and -me-rate must not be negative")
 	}
 	if !o.sqlite && o.postgresURL == "" {
 		errs = append(errs, "nothing to measure: -sqlite=false and no -postgres URL")
@@ -120,8 +122,12 @@ func (o options) settings() string {
 	if o.rate > 0 {
 		load = fmt.Sprintf("%d requests/s", o.rate)
 	}
-	s := fmt.Sprintf("%s per scenario (at most %d requests), %s; isolation: %d clients on me, a %d-connection sign-in flood; bcrypt cost %d",
-		o.duration, o.maxRequests, load, o.meClients, o.flood, o.cost)
+	paced := ""
+	if o.meRate > 0 {
+		paced = fmt.Sprintf(" (paced: me at %d/s)", o.meRate)
+	}
+	s := fmt.Sprintf("%s per scenario (at most %d requests), %s; isolation: %d clients on me%s, a %d-connection sign-in flood; bcrypt cost %d",
+		o.duration, o.maxRequests, load, o.meClients, paced, o.flood, o.cost)
 	if o.quick {
 		s += "; -quick"
 	}

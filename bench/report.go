@@ -46,11 +46,15 @@ func newRow(scenario, load string, s sample, from, to time.Time, hashBound bool,
 // sign-in flood, and how close the flood's sign-ins came to the bcrypt limit.
 type isolation struct {
 	Flood, Clients     int
+	Rate               int // me's requests per second; 0: a closed loop of Clients
 	Idle, During       row // GET /api/users/me
 	SignIns            row // the flood, over the window in which the during row was measured
 	ThroughputRatio    float64
 	SignInsOfLimit     float64
 	SignInsPerSecLimit float64
+	// CPU is where the machine's CPU went while me was measured during the flood.
+	CPU      cpuSplit
+	CPUKnown bool
 }
 
 // dialectReport is everything measured against one fresh server.
@@ -64,7 +68,7 @@ type dialectReport struct {
 	SetupUsers    int
 	SetupSessions int
 	Rows          []row
-	Isolation     isolation
+	Isolation     []isolation // closed-loop me first, then paced me when measured
 	Notes         []string
 }
 
@@ -113,6 +117,16 @@ status (` + "`err`" + `: no response at all): a 503 under a flood is a result, n
 the run. "server CPU/req" is the Gatehouse process's CPU time (user + system) during the
 scenario ÷ its requests; PostgreSQL's own CPU is not in it. The load generator runs on the same
 machine, so on a small one it takes some of the cores the server would otherwise have.
+
+Isolation runs twice. With 2 closed-loop clients on GET /api/users/me (each sends its next request
+the moment the last is answered) me takes as much CPU as it can, and the kernel gives it first
+(hashing runs at nice 19): that shows me's priority, and what it costs the sign-ins. Paced, me
+runs at a fixed rate (` + "`-me-rate`" + `) beside the same flood: the sign-ins then show how much of the
+bcrypt limit hashing keeps under a realistic load. Under each, where the machine's CPU went
+while me was measured (from /proc/stat and the two processes' own CPU time): Gatehouse and its
+hashing (its hashers' own thread clocks, gatehouse_hash_cpu_seconds_total), the load generator,
+other processes, idle, and the share of the cores left to Gatehouse that hashing took. Every core that serves me or runs the load
+generator is one that does not hash, so sign-ins reach the bcrypt limit less that share.
 `
 
 // Markdown renders the report: the header, the machine and one table per dialect.
@@ -147,13 +161,8 @@ func (d dialectReport) markdown() string {
 	fmt.Fprintf(&b, "- Setup: %d users registered and %d sessions signed in, in %s.\n\n",
 		d.SetupUsers, d.SetupSessions, formatLatency(d.Setup))
 	b.WriteString(table(d.Rows, d.Limit.Cost))
-	i := d.Isolation
-	if i.Flood > 0 {
-		fmt.Fprintf(&b, "\n**Isolation** (%d clients on GET /api/users/me; a %d-connection sign-in flood): "+
-			"me p50 %s → %s, p99 %s → %s; me throughput %.2f× idle; sign-ins %.1f/s = %.2f of the bcrypt limit (%.2f/s).\n",
-			i.Clients, i.Flood, formatLatency(i.Idle.P50), formatLatency(i.During.P50),
-			formatLatency(i.Idle.P99), formatLatency(i.During.P99), i.ThroughputRatio,
-			i.SignIns.OKPerSec, i.SignInsOfLimit, i.SignInsPerSecLimit)
+	for _, i := range d.Isolation {
+		b.WriteString(i.markdown(d.Limit.Cores))
 	}
 	for _, n := range d.Notes {
 		fmt.Fprintf(&b, "\n- %s", n)
@@ -162,6 +171,26 @@ func (d dialectReport) markdown() string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// markdown is the scenario's verdict, in one paragraph under the table.
+func (i isolation) markdown(cores int) string {
+	if i.Flood == 0 {
+		return ""
+	}
+	title, me := "Isolation", fmt.Sprintf("%d clients on GET /api/users/me", i.Clients)
+	if i.Rate > 0 {
+		title, me = "Paced isolation", fmt.Sprintf("GET /api/users/me at %d/s", i.Rate)
+	}
+	s := fmt.Sprintf("\n**%s** (%s; a %d-connection sign-in flood): "+
+		"me p50 %s → %s, p99 %s → %s; me throughput %.2f× idle; sign-ins %.1f/s = %.2f of the bcrypt limit (%.2f/s).",
+		title, me, i.Flood, formatLatency(i.Idle.P50), formatLatency(i.During.P50),
+		formatLatency(i.Idle.P99), formatLatency(i.During.P99), i.ThroughputRatio,
+		i.SignIns.OKPerSec, i.SignInsOfLimit, i.SignInsPerSecLimit)
+	if i.CPUKnown {
+		s += fmt.Sprintf(" CPU during the flood: %s.", i.CPU.describe(cores))
+	}
+	return s + "\n"
 }
 
 // table renders rows as a Markdown table; cost is the bcrypt cost hash-bound rows ran at.

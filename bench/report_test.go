@@ -96,11 +96,18 @@ func TestReport_Markdown(t *testing.T) {
 			Name: "SQLite", StartToReady: 222 * time.Millisecond, IdleRSS: 16 << 20, PeakRSS: 40 << 20,
 			Limit: hashLimit{Cost: 12, Cores: 2, PerHash: 250 * time.Millisecond, Samples: 7},
 			Rows:  []row{{Scenario: "me", Load: "2 conns", Requests: 1}},
-			Isolation: isolation{Flood: 32, Clients: 2,
+			Isolation: []isolation{{Flood: 32, Clients: 2,
 				Idle:            row{P50: 500 * time.Microsecond, P99: time.Millisecond},
 				During:          row{P50: 30 * time.Millisecond, P99: 41 * time.Millisecond},
 				SignIns:         row{OKPerSec: 7.6},
-				ThroughputRatio: 0.05, SignInsOfLimit: 0.95, SignInsPerSecLimit: 8},
+				ThroughputRatio: 0.05, SignInsOfLimit: 0.95, SignInsPerSecLimit: 8,
+			}, {Flood: 32, Clients: 2, Rate: 200,
+				Idle:            row{P50: 600 * time.Microsecond, P99: 2 * time.Millisecond},
+				During:          row{P50: 700 * time.Microsecond, P99: 3 * time.Millisecond},
+				SignIns:         row{OKPerSec: 7.2},
+				ThroughputRatio: 1, SignInsOfLimit: 0.9, SignInsPerSecLimit: 8,
+				CPU: cpuSplit{Server: 1.9, Nice: 1.8, LoadGen: 0.06, Others: 0.03, Idle: 0.01}, CPUKnown: true,
+			}},
 			Notes: []string{"refresh stopped early: no unused refresh token left"},
 		}},
 	}
@@ -113,6 +120,8 @@ func TestReport_Markdown(t *testing.T) {
 		"2 cores ÷ 250 ms per hash (bcrypt cost 12", "= 8.00 hashes/s",
 		"| me | 2 conns | 1 |",
 		"me p50 500 µs → 30.0 ms, p99 1.00 ms → 41.0 ms; me throughput 0.05× idle; sign-ins 7.6/s = 0.95 of the bcrypt limit (8.00/s)",
+		"**Paced isolation** (GET /api/users/me at 200/s; a 32-connection sign-in flood): me p50 600 µs → 700 µs, p99 2.00 ms → 3.00 ms; me throughput 1.00× idle; sign-ins 7.2/s = 0.90 of the bcrypt limit (8.00/s). " +
+			"CPU during the flood: Gatehouse 1.90 (hashing: 1.80), load generator 0.06, other processes 0.03, idle 0.01, stolen by the hypervisor 0.00 cores; hashing took 0.94 of the 1.91 cores left to Gatehouse.",
 		"- refresh stopped early",
 	} {
 		if !strings.Contains(md, want) {

@@ -46,7 +46,10 @@ func benchDialect(ctx context.Context, o options, name, databaseURL, dir string,
 	r.single("refresh", f.refresh, false)
 	r.single("me", f.me, false)
 	r.mix()
-	d.Isolation = r.isolation()
+	d.Isolation = append(d.Isolation, r.isolation(0))
+	if r.o.meRate > 0 {
+		d.Isolation = append(d.Isolation, r.isolation(r.o.meRate))
+	}
 	if err := ctx.Err(); err != nil {
 		return d, err
 	}
@@ -123,48 +126,57 @@ func (r *runner) mix() {
 	r.note("mix", res)
 }
 
-// isolation measures GET /api/users/me from -me-clients clients idle, then again while a
-// -flood-connection sign-in flood keeps every hashing slot busy. The flood starts first and
-// runs past the window, so the window sees a full queue throughout; its sign-ins are counted
-// over the same window.
-func (r *runner) isolation() isolation {
-	iso := isolation{Flood: r.o.flood, Clients: r.o.meClients}
-	idleAtk := r.attack("me idle", r.f.me, r.o.meClients, 0, r.o.duration)
-	fmt.Fprintf(r.progress, "%s: isolation, me idle, %s for %s\n", r.name, loadOf(idleAtk), idleAtk.duration)
+// isolation measures GET /api/users/me idle, then again while a -flood-connection sign-in
+// flood keeps every hashing slot busy: from -me-clients closed-loop clients when meRate is 0
+// (as fast as they go: me's priority over hashing, whatever it costs the sign-ins), else at
+// meRate requests a second (a realistic load beside the flood, whose sign-ins then show how
+// much of the bcrypt limit hashing keeps). The flood starts first and runs past the window,
+// so the window sees a full queue throughout; its sign-ins are counted over the same window,
+// and so is where the machine's CPU went.
+func (r *runner) isolation(meRate int) isolation {
+	iso := isolation{Flood: r.o.flood, Clients: r.o.meClients, Rate: meRate}
+	prefix := "isolation"
+	if meRate > 0 {
+		prefix = "paced isolation"
+	}
+	idleAtk := r.attack("me idle", r.f.me, r.o.meClients, meRate, r.o.duration)
+	fmt.Fprintf(r.progress, "%s: %s, me idle, %s for %s\n", r.name, prefix, loadOf(idleAtk), idleAtk.duration)
 	cpu0 := r.srv.cpu()
 	idleRes := idleAtk.run(r.ctx)
 	cpu := r.srv.cpu() - cpu0
-	iso.Idle = newRow("isolation: me, idle", loadOf(idleAtk), idleRes.samples[kindMe], idleRes.from, idleRes.to, false, r.limit)
+	iso.Idle = newRow(prefix+": me, idle", loadOf(idleAtk), idleRes.samples[kindMe], idleRes.from, idleRes.to, false, r.limit)
 	if iso.Idle.Requests > 0 {
 		iso.Idle.CPUPerReq = cpu / time.Duration(iso.Idle.Requests)
 	}
-	r.note("isolation: me, idle", idleRes)
+	r.note(prefix+": me, idle", idleRes)
 
 	lead := r.o.floodLead
 	flood := r.attack("flood", r.f.signIn, r.o.flood, 0, lead+r.o.duration+time.Minute)
-	fmt.Fprintf(r.progress, "%s: isolation, me during a %s sign-in flood for %s\n", r.name, loadOf(flood), r.o.duration)
+	fmt.Fprintf(r.progress, "%s: %s, me during a %s sign-in flood for %s\n", r.name, prefix, loadOf(flood), r.o.duration)
 	stopFlood, waitFlood := flood.start(r.ctx)
 	select {
 	case <-time.After(lead):
 	case <-r.ctx.Done():
 	}
-	duringAtk := r.attack("me during flood", r.f.me, r.o.meClients, 0, r.o.duration)
+	duringAtk := r.attack("me during flood", r.f.me, r.o.meClients, meRate, r.o.duration)
+	before := r.cpuSnapshot()
 	duringRes := duringAtk.run(r.ctx)
+	iso.CPU, iso.CPUKnown = r.cpuSnapshot().splitSince(before)
 	stopFlood()
 	floodRes := waitFlood()
 
-	iso.During = newRow("isolation: me, during flood", loadOf(duringAtk), duringRes.samples[kindMe], duringRes.from, duringRes.to, false, r.limit)
+	iso.During = newRow(prefix+": me, during flood", loadOf(duringAtk), duringRes.samples[kindMe], duringRes.from, duringRes.to, false, r.limit)
 	// The flood's row covers the sign-ins answered while me was being measured.
 	from, to := duringRes.from, duringRes.to
-	iso.SignIns = newRow("isolation: sign-in flood", loadOf(flood), floodRes.samples[kindSignIn].within(from, to), from, to, true, r.limit)
+	iso.SignIns = newRow(prefix+": sign-in flood", loadOf(flood), floodRes.samples[kindSignIn].within(from, to), from, to, true, r.limit)
 	if iso.Idle.RPS > 0 {
 		iso.ThroughputRatio = iso.During.RPS / iso.Idle.RPS
 	}
 	iso.SignInsOfLimit = iso.SignIns.LimitFraction
 	iso.SignInsPerSecLimit = r.limit.PerSecond()
 	r.rows = append(r.rows, iso.Idle, iso.During, iso.SignIns)
-	r.note("isolation: me, during flood", duringRes)
-	r.note("isolation: sign-in flood", floodRes)
+	r.note(prefix+": me, during flood", duringRes)
+	r.note(prefix+": sign-in flood", floodRes)
 	return iso
 }
 

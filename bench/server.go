@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -27,8 +28,10 @@ const readyTimeout = 30 * time.Second
 
 // server is one gatehouse process started for one dialect; the bench owns it and stops it.
 type server struct {
-	URL          string
-	Dialect      string
+	URL     string
+	Dialect string
+	// MetricsURL is the server's /metrics, on a loopback listener of its own.
+	MetricsURL   string
 	StartToReady time.Duration // process start until /healthz answered 200
 	IdleRSS      int64         // bytes, right after ready
 
@@ -47,6 +50,11 @@ func startServer(ctx context.Context, bin, dialect, databaseURL string, cost int
 		return nil, err
 	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	metricsPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	metricsAddr := net.JoinHostPort("127.0.0.1", strconv.Itoa(metricsPort))
 	logPath := filepath.Join(dir, "server-"+dialect+".log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -70,6 +78,8 @@ func startServer(ctx context.Context, bin, dialect, databaseURL string, cost int
 		"GATEHOUSE_RATE_SIGN_IN_IP=off", "GATEHOUSE_RATE_REGISTER_IP=off",
 		"GATEHOUSE_RATE_REFRESH_SESSION=off", "GATEHOUSE_CAPTCHA=off",
 		"GATEHOUSE_ADDR="+addr,
+		// The hashers' own CPU time is read from the metrics (gatehouse_hash_cpu_seconds_total).
+		"GATEHOUSE_METRICS_ADDR="+metricsAddr,
 		"GATEHOUSE_ISSUER=http://"+addr,
 		"GATEHOUSE_DATABASE_URL="+databaseURL,
 		"GATEHOUSE_BCRYPT_COST="+strconv.Itoa(cost),
@@ -79,7 +89,7 @@ func startServer(ctx context.Context, bin, dialect, databaseURL string, cost int
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
-	s := &server{URL: "http://" + addr, Dialect: dialect, cmd: cmd, logPath: logPath, exited: make(chan struct{})}
+	s := &server{URL: "http://" + addr, MetricsURL: "http://" + metricsAddr + "/metrics", Dialect: dialect, cmd: cmd, logPath: logPath, exited: make(chan struct{})}
 	go func() { s.waitErr = cmd.Wait(); close(s.exited) }()
 
 	if err := s.waitReady(ctx, began); err != nil {
@@ -136,6 +146,36 @@ func (s *server) cpu() time.Duration {
 		return 0
 	}
 	return parseStatCPU(string(b))
+}
+
+// hashCPU returns the CPU time the server's hashers have used, from its metrics; false when
+// the server does not report it.
+func (s *server) hashCPU() (time.Duration, bool) {
+	client := &http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Get(s.MetricsURL)
+	if err != nil {
+		return 0, false
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return 0, false
+	}
+	return parseHashCPU(string(b))
+}
+
+// parseHashCPU reads gatehouse_hash_cpu_seconds_total from a text exposition.
+func parseHashCPU(exposition string) (time.Duration, bool) {
+	for line := range strings.Lines(exposition) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "gatehouse_hash_cpu_seconds_total "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return 0, false
+			}
+			return time.Duration(f * float64(time.Second)), true
+		}
+	}
+	return 0, false
 }
 
 // rss returns a size field of /proc/PID/status (VmRSS, VmHWM) in bytes, 0 if unknown.

@@ -20,10 +20,11 @@ import (
 const redisCaptchaPrefix = "gatehouse:captcha:used:"
 
 // newCaptcha wires the CAPTCHA the configuration asks for; nil for off. close releases what
-// it opened (the Redis client).
-func newCaptcha(ctx context.Context, cfg config.Config, st *store.Store, grd *guard.Guard, log *slog.Logger) (gate *captcha.Gate, close func(), err error) {
+// it opened (the Redis client). decisions is told each check's outcome (metrics).
+func newCaptcha(ctx context.Context, cfg config.Config, st *store.Store, grd *guard.Guard, decisions captcha.Decisions,
+	log *slog.Logger) (gate *captcha.Gate, close func(), err error) {
 	close = func() {}
-	opts := captcha.GateOptions{Provider: cfg.Captcha, RegisterAlways: cfg.CaptchaRegisterAlways, Logger: log}
+	opts := captcha.GateOptions{Provider: cfg.Captcha, RegisterAlways: cfg.CaptchaRegisterAlways, Logger: log, Decisions: decisions}
 	if grd != nil {
 		opts.Signals = captchaSignals{guard: grd, userID: func(ctx context.Context, email string) uuid.UUID {
 			if u, err := st.FindUserByEmail(ctx, email); err == nil {

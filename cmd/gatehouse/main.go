@@ -234,6 +234,9 @@ func serve(ctx context.Context, e *env) error {
 	if depth == 0 {
 		depth = -1 // none may wait
 	}
+	// The registry exists whether or not it is served: recording costs a few atomic adds, and
+	// one code path is one to test.
+	mx := metrics.New(metrics.Options{Version: buildVersion(), Outbox: st, DB: st.DBStats})
 	lim, err := newLimiter(cfg, log)
 	if err != nil {
 		return err
@@ -243,6 +246,7 @@ func serve(ctx context.Context, e *env) error {
 	// it accepts the others' tokens and none is stored.
 	grd := guard.New(guard.Options{
 		Limiter: lim, Limits: guardLimits(cfg.Rates), Key: e.secrets.Derive("gatehouse device tokens v1"), Logger: log,
+		Decisions: mx,
 	})
 	renderer, err := mail.NewRenderer(cfg.SiteName, cfg.PublicURL)
 	if err != nil {
@@ -274,19 +278,16 @@ func serve(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	gate, closeCaptcha, err := newCaptcha(ctx, cfg, st, grd, log)
+	gate, closeCaptcha, err := newCaptcha(ctx, cfg, st, grd, mx, log)
 	if err != nil {
 		return err
 	}
 	defer closeCaptcha()
-	// The registry exists whether or not it is served: recording costs a few atomic adds, and
-	// one code path is one to test.
-	mx := metrics.New(metrics.Options{Version: buildVersion(), Outbox: st, DB: st.DBStats})
 	mx.SetHashQueue(metrics.HashQueueFunc(func() metrics.HashQueueStats {
 		h := svc.HashStats()
 		return metrics.HashQueueStats{
 			Depth: h.Queued, Capacity: h.QueueDepth, Busy: h.Running, Hashers: h.Workers,
-			Waits: h.Completed, WaitTime: h.Waited, Rejected: h.Refused, Abandoned: h.Abandoned,
+			Waits: h.Completed, WaitTime: h.Waited, Rejected: h.Refused, Abandoned: h.Abandoned, HashCPU: h.WorkCPU,
 		}
 	}))
 	handler := httpapi.NewServer(svc, keys, httpapi.Options{
@@ -296,7 +297,7 @@ func serve(ctx context.Context, e *env) error {
 		Mailboxes: mailbox.NewService(mailbox.Options{Store: st}),
 		Web:       web.Dist(), AppRoutes: web.Routes(), Version: buildVersion(),
 		Limiter: lim, Limits: routeLimits(cfg.Rates), DeviceTTL: guard.DefaultDeviceTTL,
-		Requests:   mx,
+		Requests: mx, Decisions: mx,
 		DevMailbox: devBox,
 	})
 

@@ -64,6 +64,8 @@ func TestRun_Metrics(t *testing.T) {
 func testMetrics(t *testing.T, env map[string]string) {
 	env["GATEHOUSE_BCRYPT_COST"] = "10"
 	env["GATEHOUSE_METRICS_ADDR"] = "127.0.0.1:0"
+	// One registration per client: the flow's is allowed, the next one limited.
+	env["GATEHOUSE_RATE_REGISTER_IP"] = "1/h,1"
 	in := start(t, env)
 	murl := metricsURL(t, in)
 	if strings.HasPrefix(murl, in.url+"/") {
@@ -79,6 +81,11 @@ func testMetrics(t *testing.T, env map[string]string) {
 	}
 	if status, _ := get(t, in.url+"/api/users/me", "not-a-token"); status != http.StatusUnauthorized {
 		t.Fatalf("me with a bad token: got %d", status)
+	}
+
+	if status, _ := post(t, in.url+"/api/auth/register", "application/json",
+		`{"email": "second@example.com", "first_name": "Second", "last_name": "User", "password": "violet-kayak-mercury-19"}`); status != http.StatusTooManyRequests {
+		t.Fatalf("a second registration from the client: got %d, want 429", status)
 	}
 
 	status, body := fetch(t, murl)
@@ -99,6 +106,13 @@ func testMetrics(t *testing.T, env map[string]string) {
 		`gatehouse_hash_queue_hashers`:      -2, // the service's hashing queue is wired
 		`gatehouse_hash_queue_waits_total`:  -2, // the registration and sign-in hashed through it
 		`gatehouse_db_max_open_connections`: -2, // present
+		// The edge's limit, the guard's budgets and the CAPTCHA (pow, asking nothing below its
+		// thresholds) reported their decisions.
+		`gatehouse_ratelimit_decisions_total{decision="allowed",limit="register-ip"}`:    1,
+		`gatehouse_ratelimit_decisions_total{decision="limited",limit="register-ip"}`:    1,
+		`gatehouse_ratelimit_decisions_total{decision="allowed",limit="signin-ip"}`:      1,
+		`gatehouse_ratelimit_decisions_total{decision="allowed",limit="signin-account"}`: 1,
+		`gatehouse_captcha_decisions_total{outcome="not_required"}`:                      2,
 	} {
 		got := sample(body, series)
 		switch {

@@ -19,6 +19,21 @@ type Gate struct {
 	signals        Signals
 	registerAlways bool
 	log            *slog.Logger
+	decisions      Decisions
+}
+
+// The outcomes of Check, as a Decisions observer is told them.
+const (
+	OutcomeNotRequired = "not_required" // below the thresholds: nothing asked
+	OutcomeMissing     = "missing"      // required, and no solution sent
+	OutcomePassed      = "passed"
+	OutcomeInvalid     = "invalid"     // ErrInvalid: wrong, expired, replayed, for another action
+	OutcomeUnavailable = "unavailable" // ErrUnavailable: could not be checked
+)
+
+// Decisions is told the outcome of every Check (metrics). metrics.Metrics implements it.
+type Decisions interface {
+	CaptchaDecision(outcome string)
 }
 
 // GateOptions configures a Gate.
@@ -33,11 +48,14 @@ type GateOptions struct {
 	// RegisterAlways requires a challenge on every registration (GATEHOUSE_CAPTCHA_REGISTER=always).
 	RegisterAlways bool
 	Logger         *slog.Logger
+	// Decisions, when set, is told the outcome of every Check.
+	Decisions Decisions
 }
 
 // NewGate returns a Gate.
 func NewGate(o GateOptions) (*Gate, error) {
-	g := &Gate{provider: o.Provider, pow: o.PoW, signals: o.Signals, registerAlways: o.RegisterAlways, log: o.Logger}
+	g := &Gate{provider: o.Provider, pow: o.PoW, signals: o.Signals, registerAlways: o.RegisterAlways, log: o.Logger,
+		decisions: o.Decisions}
 	switch o.Provider {
 	case ProviderPoW:
 		if o.PoW == nil {
@@ -111,19 +129,35 @@ func (g *Gate) Required(ctx context.Context, s Subject) bool {
 // Check lets a request about s through (nil) when no challenge is required, or when solution
 // proves one; else it returns RequiredError (no solution), ErrInvalid or ErrUnavailable. A
 // solution sent when none is required is not checked (nor spent): below the thresholds a
-// request passes as if it had none.
+// request passes as if it had none. The gate's Decisions is told the outcome (Outcome*).
 func (g *Gate) Check(ctx context.Context, s Subject, solution string) error {
+	if g == nil {
+		return nil // off: nothing is decided
+	}
+	outcome, err := g.check(ctx, s, solution)
+	if g.decisions != nil {
+		g.decisions.CaptchaDecision(outcome)
+	}
+	return err
+}
+
+func (g *Gate) check(ctx context.Context, s Subject, solution string) (outcome string, err error) {
 	if !g.Required(ctx, s) {
-		return nil
+		return OutcomeNotRequired, nil
 	}
 	if solution == "" {
-		return RequiredError(s.Action)
+		return OutcomeMissing, RequiredError(s.Action)
 	}
-	err := g.verifier.Verify(ctx, s.Action, solution, s.IP)
-	if errors.Is(err, ErrUnavailable) {
+	err = g.verifier.Verify(ctx, s.Action, solution, s.IP)
+	switch {
+	case err == nil:
+		return OutcomePassed, nil
+	case errors.Is(err, ErrUnavailable):
 		// The cause (Redis, the database or the vendor failing) is for the operator; the
 		// client is told only to retry.
 		g.log.WarnContext(ctx, "captcha could not be checked", "provider", g.provider, "error", err)
+		return OutcomeUnavailable, err
+	default:
+		return OutcomeInvalid, err
 	}
-	return err
 }

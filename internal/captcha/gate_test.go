@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -100,5 +101,39 @@ func TestGate_RegisterAlways(t *testing.T) {
 	var off *captcha.Gate
 	if err := off.Check(ctx, captcha.Subject{Action: captcha.ActionRegister}, ""); err != nil || off.Provider() != captcha.ProviderOff {
 		t.Fatalf("off: got %v, provider %q; want nothing required", err, off.Provider())
+	}
+}
+
+// outcomes records the Decisions a Gate reports.
+type outcomes struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (o *outcomes) CaptchaDecision(outcome string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.got = append(o.got, outcome)
+}
+
+// Every Check reports its outcome, once.
+func TestGate_Decisions(t *testing.T) {
+	ctx := context.Background()
+	sig := &signals{}
+	p := newPoW(t, nil, nil, nil)
+	rec := &outcomes{}
+	g, err := captcha.NewGate(captcha.GateOptions{Provider: captcha.ProviderPoW, PoW: p, Signals: sig, Decisions: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := captcha.Subject{Action: captcha.ActionRegister}
+	_ = g.Check(ctx, reg, "")
+	sig.set(captcha.Pressure{Required: true}, "")
+	_ = g.Check(ctx, reg, "")
+	_ = g.Check(ctx, reg, solved(t, p, captcha.ActionRegister).Encode())
+	_ = g.Check(ctx, reg, "garbage")
+	want := []string{captcha.OutcomeNotRequired, captcha.OutcomeMissing, captcha.OutcomePassed, captcha.OutcomeInvalid}
+	if !slices.Equal(rec.got, want) {
+		t.Fatalf("got %q, want %q", rec.got, want)
 	}
 }

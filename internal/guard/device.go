@@ -56,7 +56,9 @@ func (g *Guard) DeviceUser(ctx context.Context, token string) (uuid.UUID, bool) 
 	}
 	if !g.limits.Device.IsZero() {
 		res, err := g.lim.Allow(ctx, deviceKey(nonce), g.limits.Device, 0)
-		if err == nil && res.Remaining == 0 {
+		locked := err == nil && res.Remaining == 0
+		g.decisions.RateLimitDecision(LimitDevice, !locked)
+		if locked {
 			return uuid.Nil, false
 		}
 	}

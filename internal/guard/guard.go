@@ -89,19 +89,33 @@ type Options struct {
 	Logger    *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Decisions, when set, is told of every decision a limit makes (metrics).
+	Decisions Decisions
 }
+
+// Decisions is told of each decision one of the guard's limits makes: allowed, or limited
+// (a refusal, or a device token locked out). Peeks that only read the pressure for the
+// CAPTCHA, and the counting of failures, are not decisions. metrics.Metrics implements it.
+type Decisions interface {
+	RateLimitDecision(limit string, allowed bool)
+}
+
+type noDecisions struct{}
+
+func (noDecisions) RateLimitDecision(string, bool) {}
 
 // DefaultDeviceTTL is how long a device token stays valid: it is renewed at each sign-in.
 const DefaultDeviceTTL = 180 * 24 * time.Hour
 
 // Guard implements auth.Guard and Signals. It is safe for concurrent use.
 type Guard struct {
-	lim    ratelimit.Limiter
-	limits Limits
-	key    []byte
-	ttl    time.Duration
-	log    *slog.Logger
-	now    func() time.Time
+	lim       ratelimit.Limiter
+	limits    Limits
+	key       []byte
+	ttl       time.Duration
+	log       *slog.Logger
+	now       func() time.Time
+	decisions Decisions
 }
 
 var (
@@ -120,7 +134,10 @@ func New(o Options) *Guard {
 	if o.DeviceTTL <= 0 {
 		o.DeviceTTL = DefaultDeviceTTL
 	}
-	return &Guard{lim: o.Limiter, limits: o.Limits, key: o.Key, ttl: o.DeviceTTL, log: o.Logger, now: o.Now}
+	if o.Decisions == nil {
+		o.Decisions = noDecisions{}
+	}
+	return &Guard{lim: o.Limiter, limits: o.Limits, key: o.Key, ttl: o.DeviceTTL, log: o.Logger, now: o.Now, decisions: o.Decisions}
 }
 
 // check is one limit applied to one key.
@@ -160,7 +177,13 @@ func (g *Guard) Admit(ctx context.Context, a auth.Attempt) error {
 	var worst *check
 	var wait time.Duration
 	for i, res := range results {
-		if checks[i].limit.IsZero() || res.Remaining > 0 {
+		if checks[i].limit.IsZero() {
+			continue
+		}
+		// Each enabled budget decides: a refused attempt counts as limited by every budget
+		// that is spent, not only by the one whose wait it is told.
+		g.decisions.RateLimitDecision(checks[i].name, res.Remaining > 0)
+		if res.Remaining > 0 {
 			continue
 		}
 		if w := untilNext(res); w >= wait {
@@ -236,6 +259,7 @@ func (g *Guard) AllowRefresh(ctx context.Context, sessionID uuid.UUID) error {
 		g.log.ErrorContext(ctx, "rate limit check failed", "limit", LimitRefresh, "error", err)
 		return nil
 	}
+	g.decisions.RateLimitDecision(LimitRefresh, res.Allowed)
 	if res.Allowed {
 		return nil
 	}

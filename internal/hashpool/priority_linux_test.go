@@ -6,6 +6,7 @@ import (
 	"context"
 	"runtime"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -55,5 +56,31 @@ func TestPool_LowPriority(t *testing.T) {
 		if n := <-done; n != callerNice {
 			t.Fatalf("a goroutine ran at nice %d after hashing, want %d", n, callerNice)
 		}
+	}
+}
+
+// WorkCPU counts the work's own CPU time, on its thread: a busy loop counts, a sleep does not.
+func TestPool_WorkCPU(t *testing.T) {
+	p := hashpool.New(hashpool.Options{Workers: 1})
+	spin := func() {
+		var ts unix.Timespec
+		_ = unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts)
+		start := ts.Nano()
+		for ts.Nano()-start < 20e6 {
+			_ = unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts)
+		}
+	}
+	if err := p.Do(context.Background(), spin); err != nil {
+		t.Fatal(err)
+	}
+	busy := p.Stats().WorkCPU
+	if busy < 20*time.Millisecond {
+		t.Errorf("after 20 ms of the thread's CPU: WorkCPU %v, want at least 20ms", busy)
+	}
+	if err := p.Do(context.Background(), func() { time.Sleep(50 * time.Millisecond) }); err != nil {
+		t.Fatal(err)
+	}
+	if slept := p.Stats().WorkCPU - busy; slept >= 25*time.Millisecond {
+		t.Errorf("a 50 ms sleep added %v of CPU, want little", slept)
 	}
 }

@@ -92,6 +92,9 @@ func (s *server) limit(w http.ResponseWriter, r *http.Request, el edgeLimit, use
 		return nil
 	}
 	ratelimit.SetHeaders(w.Header(), ratelimit.Policy{Name: el.name, Limit: el.limit}, res)
+	if d := s.opts.Decisions; d != nil {
+		d.RateLimitDecision(el.name, res.Allowed)
+	}
 	if res.Allowed {
 		return nil
 	}

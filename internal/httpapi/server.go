@@ -60,6 +60,15 @@ type Options struct {
 	DeviceTTL time.Duration
 	// Requests, when set, is told of every request a route of the table serves (metrics).
 	Requests RequestObserver
+	// Decisions, when set, is told of every decision of the edge's rate limits (metrics); the
+	// domain's limits and the CAPTCHA report their own.
+	Decisions LimitDecisions
+}
+
+// LimitDecisions is told of each decision of a rate limit by its name: allowed or limited.
+// metrics.Metrics implements it.
+type LimitDecisions interface {
+	RateLimitDecision(limit string, allowed bool)
 }
 
 // RequestObserver measures the routed requests. Route is called once per route of the table as

@@ -128,11 +128,12 @@ func TestHashQueue(t *testing.T) {
 	if _, body := scrape(t, m.Handler(HandlerOptions{}), "/metrics"); !strings.Contains(body, "gatehouse_hash_queue_depth 0\n") {
 		t.Error("without a queue: depth not 0")
 	}
-	m.SetHashQueue(fixedQueue{HashQueueStats{Depth: 3, Capacity: 64, Busy: 2, Hashers: 2, Waits: 10, WaitTime: 1500 * time.Millisecond, Rejected: 4}})
+	m.SetHashQueue(fixedQueue{HashQueueStats{Depth: 3, Capacity: 64, Busy: 2, Hashers: 2, Waits: 10, WaitTime: 1500 * time.Millisecond, Rejected: 4, HashCPU: 2500 * time.Millisecond}})
 	_, body := scrape(t, m.Handler(HandlerOptions{}), "/metrics")
 	for _, want := range []string{
 		"gatehouse_hash_queue_depth 3\n", "gatehouse_hash_queue_capacity 64\n", "gatehouse_hash_queue_busy_hashers 2\n",
 		"gatehouse_hash_queue_waits_total 10\n", "gatehouse_hash_queue_wait_seconds_total 1.5\n", "gatehouse_hash_queue_rejected_total 4\n",
+		"gatehouse_hash_cpu_seconds_total 2.5\n",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("scrape lacks %q", want)

@@ -23,6 +23,8 @@ type HashQueueStats struct {
 	// Rejected counts the requests turned away (503) because the queue was full or their wait
 	// would pass the maximum; Abandoned those whose client left while they waited.
 	Rejected, Abandoned uint64
+	// HashCPU is the CPU time the hashers have used (0 where it cannot be measured).
+	HashCPU time.Duration
 }
 
 // HashQueue is the hashing queue as metrics read it, at each scrape. Stats must be cheap
@@ -52,6 +54,7 @@ var (
 	hashWaitDesc     = desc("hash_queue_wait_seconds_total", "Total time hash requests waited in the queue.")
 	hashRejectDesc   = desc("hash_queue_rejected_total", "Hash requests refused with 503 because the queue was full or the wait too long.")
 	hashAbandonDesc  = desc("hash_queue_abandoned_total", "Hash requests whose client left while they waited.")
+	hashCPUDesc      = desc("hash_cpu_seconds_total", "CPU time the hashers have used (their threads' own clocks): its rate against the cores is the share of the machine hashing got.")
 	outboxDesc       = desc("mail_outbox_messages", "Mails in the outbox by state (pending, sending, dead; sent ones are kept 30 days).", "state")
 	outboxOldestDesc = desc("mail_outbox_oldest_pending_age_seconds", "Age of the oldest mail not yet sent; 0 when none waits.")
 	dbOpenDesc       = desc("db_open_connections", "Open database connections, in use or idle.")
@@ -75,7 +78,7 @@ func newHashQueueCollector(source func() HashQueue) prometheus.Collector {
 }
 
 func (c hashQueueCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{hashDepthDesc, hashCapDesc, hashBusyDesc, hashHashersDesc, hashWaitsDesc, hashWaitDesc, hashRejectDesc, hashAbandonDesc} {
+	for _, d := range []*prometheus.Desc{hashDepthDesc, hashCapDesc, hashBusyDesc, hashHashersDesc, hashWaitsDesc, hashWaitDesc, hashRejectDesc, hashAbandonDesc, hashCPUDesc} {
 		ch <- d
 	}
 }
@@ -97,6 +100,7 @@ func (c hashQueueCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(hashWaitDesc, s.WaitTime.Seconds())
 	counter(hashRejectDesc, float64(s.Rejected))
 	counter(hashAbandonDesc, float64(s.Abandoned))
+	counter(hashCPUDesc, s.HashCPU.Seconds())
 }
 
 // outboxCollector reads the outbox's depth at scrape time, with a timeout, and keeps the

@@ -14,10 +14,27 @@ import (
 
 const refreshTokenColumns = `selector, session_id, verifier_hash, successor_salt, created_at, expires_at, rotated_at`
 
+// The statements of a rotation, the commonest write; the session lookup's lock clause is the
+// dialect's (lockUpdate).
+const (
+	rotateSessionQuery = `
+			SELECT id FROM sessions
+			WHERE id = (SELECT session_id FROM refresh_tokens WHERE selector = $1)`
+	rotateTokenQuery = `
+			UPDATE refresh_tokens SET rotated_at = $1
+			WHERE selector = $2 AND session_id = $3 AND rotated_at IS NULL`
+	rotateTouchQuery = `
+			UPDATE sessions SET last_used_at = $1, ip = $2, user_agent = $3, expires_at = $4
+			WHERE id = $5`
+	insertRefreshTokenQuery = `
+		INSERT INTO refresh_tokens (` + refreshTokenColumns + `)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`
+)
+
 // FindRefreshToken returns auth.ErrRefreshTokenNotFound if no token has this selector.
 func (s *Store) FindRefreshToken(ctx context.Context, selector string) (*auth.RefreshToken, error) {
 	var t auth.RefreshToken
-	err := s.db.QueryRowContext(ctx, `
+	err := s.queryRowHot(ctx, `
 		SELECT `+refreshTokenColumns+` FROM refresh_tokens WHERE selector = $1`, selector).
 		Scan(&t.Selector, &t.SessionID, &t.VerifierHash, &t.SuccessorSalt,
 			timeScan{&t.CreatedAt}, timeScan{&t.ExpiresAt}, nullTimeScan{&t.RotatedAt})
@@ -45,12 +62,10 @@ func (s *Store) FindRefreshToken(ctx context.Context, selector string) (*auth.Re
 // rotations of one token, exactly one returns true. SQLite runs write transactions one at a
 // time, so there the first SELECT only checks that the session is there.
 func (s *Store) RotateRefreshToken(ctx context.Context, oldSelector string, next *auth.RefreshToken, now time.Time, ip, userAgent string) (bool, error) {
+	s.prepare(ctx, rotateSessionQuery+s.lockUpdate(), rotateTokenQuery, insertRefreshTokenQuery, rotateTouchQuery)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var sessionID uuid.UUID
-		err := tx.QueryRowContext(ctx, `
-			SELECT id FROM sessions
-			WHERE id = (SELECT session_id FROM refresh_tokens WHERE selector = $1)`+s.lockUpdate(),
-			oldSelector).Scan(&sessionID)
+		err := s.txQueryRowHot(ctx, tx, rotateSessionQuery+s.lockUpdate(), oldSelector).Scan(&sessionID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errNotRotated
 		}
@@ -60,24 +75,18 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldSelector string, next
 		if sessionID != next.SessionID {
 			return fmt.Errorf("next token is for session %s, not %s", next.SessionID, sessionID)
 		}
-		res, err := tx.ExecContext(ctx, `
-			UPDATE refresh_tokens SET rotated_at = $1
-			WHERE selector = $2 AND session_id = $3 AND rotated_at IS NULL`,
-			timeValue{now}, oldSelector, sessionID)
+		res, err := s.txExecHot(ctx, tx, rotateTokenQuery, timeValue{now}, oldSelector, sessionID)
 		if err := expectOne(res, err, errNotRotated); err != nil {
 			return err
 		}
 		// The session is locked, so neither error below should happen; should one all the
 		// same, the token was not rotated and the transaction rolls back.
-		if err := insertRefreshToken(ctx, tx, next); isForeignKeyViolation(err) {
+		if err := s.insertRefreshToken(ctx, tx, next); isForeignKeyViolation(err) {
 			return errNotRotated
 		} else if err != nil {
 			return err
 		}
-		res, err = tx.ExecContext(ctx, `
-			UPDATE sessions SET last_used_at = $1, ip = $2, user_agent = $3, expires_at = $4
-			WHERE id = $5`,
-			timeValue{now}, ip, userAgent, timeValue{next.ExpiresAt}, sessionID)
+		res, err = s.txExecHot(ctx, tx, rotateTouchQuery, timeValue{now}, ip, userAgent, timeValue{next.ExpiresAt}, sessionID)
 		return expectOne(res, err, errNotRotated)
 	})
 	if err == errNotRotated {
@@ -90,11 +99,9 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldSelector string, next
 // or its session is gone.
 var errNotRotated = errors.New("refresh token not rotated")
 
-// insertRefreshToken inserts t in tx.
-func insertRefreshToken(ctx context.Context, tx *sql.Tx, t *auth.RefreshToken) error {
-	_, err := tx.ExecContext(ctx, `
-		INSERT INTO refresh_tokens (`+refreshTokenColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+// insertRefreshToken inserts t in tx (prepared when a rotation has prepared it).
+func (s *Store) insertRefreshToken(ctx context.Context, tx *sql.Tx, t *auth.RefreshToken) error {
+	_, err := s.txExecHot(ctx, tx, insertRefreshTokenQuery,
 		t.Selector, t.SessionID, t.VerifierHash, t.SuccessorSalt,
 		timeValue{t.CreatedAt}, timeValue{t.ExpiresAt}, nullTimeValue{t.RotatedAt})
 	if err != nil {

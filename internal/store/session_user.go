@@ -29,7 +29,7 @@ const sessionUserQuery = `
 func (s *Store) FindSessionUser(ctx context.Context, id uuid.UUID) (*auth.User, time.Time, error) {
 	var expires time.Time
 	var u auth.User
-	err := s.db.QueryRowContext(ctx, sessionUserQuery, id).Scan(timeScan{&expires},
+	err := s.queryRowHot(ctx, sessionUserQuery, id).Scan(timeScan{&expires},
 		&u.ID, &u.Email, &u.FirstName, &u.LastName, &u.PasswordHash, &u.SecurityStamp,
 		timeScan{&u.CreatedAt}, timeScan{&u.UpdatedAt}, nullTimeScan{&u.EmailVerifiedAt})
 	if errors.Is(err, sql.ErrNoRows) {

@@ -57,7 +57,7 @@ func (s *Store) CreateSessionBounded(ctx context.Context, sess *auth.Session, fi
 		if err := expectOne(res, err, errNoRow); err != nil {
 			return err
 		}
-		if err := insertRefreshToken(ctx, tx, first); err != nil {
+		if err := s.insertRefreshToken(ctx, tx, first); err != nil {
 			return err
 		}
 		if maxSessions <= 0 {
@@ -86,7 +86,7 @@ func (s *Store) CreateSessionBounded(ctx context.Context, sess *auth.Session, fi
 // is still returned: the caller compares ExpiresAt.
 func (s *Store) FindSession(ctx context.Context, id uuid.UUID) (*auth.Session, error) {
 	var sess auth.Session
-	err := scanSession(s.db.QueryRowContext(ctx,
+	err := scanSession(s.queryRowHot(ctx,
 		`SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, id), &sess)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, auth.ErrSessionNotFound

@@ -47,6 +47,7 @@ type Store struct {
 	dialect string
 	// secrets seals the columns sealedColumns lists; the key is never stored in the database.
 	secrets *secret.Keyring
+	stmts   statements
 }
 
 // Open connects to databaseURL and checks that the database answers. A postgres:// or
@@ -173,7 +174,10 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) DBStats() sql.DBStats { return s.db.Stats() }
 
 // Close closes the database; it waits for queries in flight to finish.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.closeStatements()
+	return s.db.Close()
+}
 
 // txAttempts is how many times retry runs a transaction that PostgreSQL aborted as a
 // serialization failure or a deadlock victim.

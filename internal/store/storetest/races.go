@@ -157,3 +157,41 @@ func testConcurrentPasswordChanges(t *testing.T, s *store.Store) {
 		wantEqual(t, fmt.Sprintf("round %d: sessions left", i), sessionIDs(sessions), []uuid.UUID{keep[won]})
 	}
 }
+
+// testManyRotationsAtOnce rotates more sessions at once than a SQLite store has connections,
+// on a store that has rotated nothing yet: the first rotations prepare their statements while
+// others hold connections in their transactions, and none may wait for another for ever.
+func testManyRotationsAtOnce(t *testing.T, s *store.Store) {
+	const n = 24
+	type pair struct {
+		sess *auth.Session
+		old  *auth.RefreshToken
+	}
+	pairs := make([]pair, n)
+	for i := range pairs {
+		u := newUser(t, s, fmt.Sprintf("many-rotations-%d@example.com", i))
+		sess, old := newSession(t, s, u.ID, t0, t0.Add(time.Hour))
+		pairs[i] = pair{sess, old}
+	}
+	start := make(chan struct{})
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for _, p := range pairs {
+		wg.Go(func() {
+			<-start
+			rotated, err := s.RotateRefreshToken(t.Context(), p.old.Selector, newToken(t, p.sess.ID, t0.Add(2*time.Hour)), t0.Add(time.Minute), "ip", "ua")
+			if err == nil && !rotated {
+				err = fmt.Errorf("session %s: not rotated", p.sess.ID)
+			}
+			errs <- err
+		})
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("RotateRefreshToken: got %v, want rotated", err)
+		}
+	}
+}

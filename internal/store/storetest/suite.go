@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"FindRefreshToken", testFindRefreshToken},
 		{"RotateRefreshToken", testRotateRefreshToken},
 		{"RotateWhileRevoking", testRotateWhileRevoking},
+		{"ManyRotationsAtOnce", testManyRotationsAtOnce},
 		{"SignInWhilePasswordChanges", testSignInWhilePasswordChanges},
 		{"ConcurrentPasswordChanges", testConcurrentPasswordChanges},
 		{"EmailAccount", testEmailAccount},
