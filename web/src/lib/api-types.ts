@@ -809,6 +809,15 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationBody"];
                 };
             };
+            /** @description Too many attempts (code rate_limited, detail "Too many attempts. Try again in N seconds."); Retry-After gives N. Limits per client or per user also send the RateLimit-Policy and RateLimit headers (IETF httpapi draft) on every answer; limits on failed sign-ins per account never do, so they reveal nothing. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     requestPasswordReset: {
@@ -900,6 +909,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+            /** @description Too many attempts (code rate_limited, detail "Too many attempts. Try again in N seconds."); Retry-After gives N. Limits per client or per user also send the RateLimit-Policy and RateLimit headers (IETF httpapi draft) on every answer; limits on failed sign-ins per account never do, so they reveal nothing. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Every password-hashing slot is taken (code busy); retry after Retry-After seconds */
@@ -1358,6 +1376,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+            /** @description Too many attempts (code rate_limited, detail "Too many attempts. Try again in N seconds."); Retry-After gives N. Limits per client or per user also send the RateLimit-Policy and RateLimit headers (IETF httpapi draft) on every answer; limits on failed sign-ins per account never do, so they reveal nothing. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
