@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
 import { RetryWaitNotice } from '../../components/retry-wait-notice';
@@ -17,14 +18,16 @@ export interface LoginHandoff {
   email: string;
   /** The account was just created, but the automatic sign-in failed. */
   registered: boolean;
+  /** The password was just reset: sign in with the new one. */
+  passwordReset?: boolean;
 }
 
 /** readLoginHandoff reads router state defensively: history state may hold anything. */
 export function readLoginHandoff(state: unknown): LoginHandoff | null {
   if (typeof state !== 'object' || state === null) return null;
-  const { email, registered } = state as Partial<Record<keyof LoginHandoff, unknown>>;
+  const { email, registered, passwordReset } = state as Partial<Record<keyof LoginHandoff, unknown>>;
   if (typeof email !== 'string') return null;
-  return { email, registered: registered === true };
+  return { email, registered: registered === true, passwordReset: passwordReset === true };
 }
 
 /** validateSignIn only checks what can be wrong before asking: a plausible email, a password. */
@@ -101,6 +104,9 @@ export function LoginForm({ initialEmail = '', notice = null }: LoginFormProps) 
         required
         {...form.field('password')}
       />
+      <p className={styles.aside}>
+        <Link to="/auth/forgot-password">Forgot your password?</Link>
+      </p>
       <Button
         type="submit"
         variant="primary"
