@@ -64,7 +64,9 @@ describe('app-routes.json', () => {
   it.each(openToAll)('shows %s to a signed-in user too', async (path) => {
     fakeApi({ 'POST /api/auth/session/refresh': token(), 'GET /api/users/me': json(200, sampleUser) });
     const { router } = renderRoutes(routes, path);
-    await waitFor(() => expect(fetch).toHaveBeenCalledWith(expect.stringContaining('/api/users/me'), expect.anything()));
+    await waitFor(() =>
+      expect(fetch).toHaveBeenCalledWith(expect.stringContaining('/api/users/me'), expect.anything()),
+    );
     const heading = await screen.findByRole('heading', { level: 1 });
     expect(heading).not.toHaveTextContent(/Page not found|Welcome/);
     expect(router.state.location.pathname).toBe(path);
