@@ -59,7 +59,7 @@ test('register, read the verification mail, open its link and confirm: the addre
 }) => {
   const person = newPerson();
   await registerThroughUi(page, person);
-  const banner = page.getByRole('region', { name: 'Confirm your email address' });
+  const banner = page.getByRole('region', { name: 'Confirm your email' });
   await expect(banner).toContainText(person.email);
 
   const verification = await mailTo(mail, person.email, /^Confirm your email address/);

@@ -24,7 +24,7 @@ const copy: Record<
     name: 'Confirm your new email',
     button: 'Confirm my new email',
     codeButton: 'Confirm my new email',
-    emailLabel: 'New email address',
+    emailLabel: 'New email',
     done: 'Your account now uses your new email address. Sign in with it from now on.',
     explain: 'Press the button to move your account to this address.',
   },

@@ -88,7 +88,7 @@ function validateCode(values: Record<CodeField, string>): Partial<Record<CodeFie
 
 export interface CodeConfirmFormProps {
   name: string;
-  /** The email field's label, e.g. "New email address" for an email change. */
+  /** The email field's label, e.g. "New email" for an email change. */
   emailLabel: string;
   label: string;
   pendingLabel: string;

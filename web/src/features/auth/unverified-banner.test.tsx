@@ -28,7 +28,7 @@ describe('UnverifiedBanner', () => {
     });
     renderWithAuth(<UnverifiedBanner />);
     await waitFor(() => expect(server.calls('GET /api/users/me')).toHaveLength(1));
-    expect(screen.queryByRole('heading', { name: 'Confirm your email address' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Confirm your email' })).not.toBeInTheDocument();
   });
 
   it('resends with the session, then rests for a minute, then says it can send again', async () => {
@@ -40,7 +40,7 @@ describe('UnverifiedBanner', () => {
     });
     renderWithAuth(<UnverifiedBanner />);
     const user = userEvent.setup({ advanceTimers: (ms) => vi.advanceTimersByTime(ms) });
-    expect(await screen.findByRole('region', { name: 'Confirm your email address' })).toHaveTextContent(
+    expect(await screen.findByRole('region', { name: 'Confirm your email' })).toHaveTextContent(
       'We sent a link to ada@example.com.',
     );
 
@@ -90,9 +90,7 @@ describe('UnverifiedBanner', () => {
     });
     renderWithAuth(<UnverifiedBanner />);
     await userEvent.click(await resendButton());
-    await waitFor(() =>
-      expect(screen.queryByRole('region', { name: 'Confirm your email address' })).not.toBeInTheDocument(),
-    );
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Confirm your email' })).not.toBeInTheDocument());
   });
 
   it('shows a failure it cannot wait out', async () => {

@@ -79,7 +79,7 @@ export function UnverifiedBanner() {
         }
       >
         <h2 className={styles.title} id={`${timerId}-title`}>
-          Confirm your email address
+          Confirm your email
         </h2>
         <p>
           We sent a link to <EmailAddress address={user.email} />. Open it and press the button on the page to confirm

@@ -7,7 +7,7 @@ import { ChangeEmailCard } from './change-email-card';
 const password = 'violet-kayak-mercury-19';
 
 async function fill(email: string, pw: string) {
-  if (email) await userEvent.type(screen.getByLabelText('New email address'), email);
+  if (email) await userEvent.type(screen.getByLabelText('New email'), email);
   if (pw) await userEvent.type(screen.getByLabelText('Current password'), pw);
   await userEvent.click(screen.getByRole('button', { name: 'Change email' }));
 }
@@ -17,8 +17,8 @@ describe('ChangeEmailCard', () => {
     const server = fakeApi({});
     render(<ChangeEmailCard email="ada@example.com" />);
     await fill('ADA@example.com', '');
-    expect(screen.getByLabelText('New email address')).toHaveFocus();
-    expect(screen.getByLabelText('New email address')).toHaveAccessibleDescription(
+    expect(screen.getByLabelText('New email')).toHaveFocus();
+    expect(screen.getByLabelText('New email')).toHaveAccessibleDescription(
       'That is already your address. Enter a different one.',
     );
     expect(screen.getByLabelText('Current password')).toHaveAccessibleDescription('Enter your current password.');
@@ -45,7 +45,7 @@ describe('ChangeEmailCard', () => {
     expect(server.calls('POST /api/users/me/email').map((r) => JSON.parse(r.body ?? '') as unknown)).toEqual([
       { new_email: 'ada@newmail.example', password },
     ]);
-    expect(screen.getByLabelText('New email address')).toHaveValue('');
+    expect(screen.getByLabelText('New email')).toHaveValue('');
     expect(screen.getByLabelText('Current password')).toHaveValue('');
   });
 });

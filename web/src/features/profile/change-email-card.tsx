@@ -53,8 +53,8 @@ export function ChangeEmailCard({ email }: { email: string }) {
   });
 
   return (
-    <Card title="Email address" icon={<MailIcon />} description={<EmailAddress address={email} />}>
-      <form className={styles.stack} onSubmit={form.onSubmit} noValidate aria-label="Change email address">
+    <Card title="Email" icon={<MailIcon />} description={<EmailAddress address={email} />}>
+      <form className={styles.stack} onSubmit={form.onSubmit} noValidate aria-label="Change your email">
         {sentTo !== null ? (
           <Alert tone="success">
             Check <EmailAddress address={sentTo} /> for a confirmation mail. Your address changes once you open its link
@@ -68,7 +68,7 @@ export function ChangeEmailCard({ email }: { email: string }) {
           </Alert>
         ) : null}
         <TextField
-          label="New email address"
+          label="New email"
           type="email"
           autoComplete="email"
           inputMode="email"
