@@ -116,6 +116,36 @@ describe('/auth/verify-email', () => {
   });
 });
 
+describe('/auth/verify-email, asking for a new mail', () => {
+  it('signed out: sends a new mail to an address, answered the same whatever it is', async () => {
+    const server = fakeApi({
+      'POST /api/auth/session/refresh': noSession(),
+      'POST /api/auth/verify-email/resend': json(202, {
+        detail: 'If an unverified account has this address, a mail with a confirmation link is on its way',
+      }),
+    });
+    renderRoutes(routes, '/auth/verify-email');
+    await userEvent.click(await screen.findByRole('button', { name: 'Send me a new mail' }));
+    await userEvent.type(screen.getByLabelText('Email'), 'ada@example.com');
+    await userEvent.click(screen.getByRole('button', { name: 'Send a new mail' }));
+
+    expect(await screen.findByRole('status')).toHaveTextContent('a new mail with a link and a code is on its way');
+    const sent = server.calls('POST /api/auth/verify-email/resend');
+    expect(bodiesOf(server, 'POST /api/auth/verify-email/resend')).toEqual([{ email: 'ada@example.com' }]);
+    expect(sent[0]?.headers.get('Authorization')).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Enter the code from the new mail' }));
+    expect(screen.getByLabelText('Code')).toBeInTheDocument();
+  });
+
+  it('signed in: leaves resending to the dashboard', async () => {
+    const server = fakeApi({ 'POST /api/auth/session/refresh': token(), 'GET /api/users/me': json(200, sampleUser) });
+    renderRoutes(routes, '/auth/verify-email');
+    await waitFor(() => expect(server.calls('GET /api/users/me')).toHaveLength(1));
+    expect(await screen.findByRole('button', { name: 'Confirm my email' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Send me a new mail' })).not.toBeInTheDocument();
+  });
+});
+
 describe('/auth/confirm-email', () => {
   it('confirms a new address with its button and shows a taken address', async () => {
     const server = fakeApi({

@@ -6,7 +6,7 @@ import { useDocumentTitle } from '../../lib/use-document-title';
 export function VerifyEmailPage() {
   useDocumentTitle('Confirm your email');
   return (
-    <AuthLayout title="Confirm your email" subtitle="One step to show that this address is yours.">
+    <AuthLayout title="Confirm your email" subtitle="The last step in setting up your Gatehouse account.">
       <EmailConfirmation kind="verify" />
     </AuthLayout>
   );

@@ -26,6 +26,14 @@ export const emailClient = {
     await api.post('/api/auth/verify-email/resend', { json: { email } });
   },
 
+  /**
+   * requestVerification asks, signed out, for another confirmation mail to `email`; the answer
+   * is the same whether or not the address has an unverified account.
+   */
+  async requestVerification(email: string): Promise<void> {
+    await api.post('/api/auth/verify-email/resend', { json: { email }, auth: false });
+  },
+
   /** requestPasswordReset asks for a reset mail; the answer is the same whether or not the address has an account. */
   async requestPasswordReset(email: string): Promise<void> {
     await api.post('/api/auth/password-reset', { json: { email }, auth: false });

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { useAuth } from './auth-context';
 import styles from './auth-form.module.css';
-import { CodeConfirmForm, DoneNotice, LinkConfirmForm } from './mailed-token-forms';
+import { emailClient } from './email-client';
+import { CodeConfirmForm, DoneNotice, EmailRequestForm, LinkConfirmForm } from './mailed-token-forms';
 import { useFragmentToken } from './use-fragment-token';
 
 /** ConfirmationKind is which mail is being confirmed: a new account's, or an email change's. */
@@ -38,9 +39,57 @@ const copy: Record<
 export function EmailConfirmation({ kind }: { kind: ConfirmationKind }) {
   const token = useFragmentToken();
   const { status, confirmEmail } = useAuth();
-  const [mode, setMode] = useState<'link' | 'code'>(token !== null ? 'link' : 'code');
+  const [mode, setMode] = useState<'link' | 'code' | 'resend'>(token !== null ? 'link' : 'code');
   const [done, setDone] = useState(false);
+  const [resentTo, setResentTo] = useState<string | null>(null);
   const text = copy[kind];
+  // Signed in, the dashboard's banner resends; signed out (perhaps refused sign-in until the
+  // address is confirmed), this page does, for an address typed in.
+  const canResend = kind === 'verify' && status !== 'authenticated';
+  const resendSwitch = canResend ? (
+    <button type="button" className={styles.switch} onClick={() => setMode('resend')}>
+      Send me a new mail
+    </button>
+  ) : null;
+
+  if (resentTo !== null) {
+    return (
+      <DoneNotice
+        message={`If an account with an unconfirmed address ${resentTo} exists, a new mail with a link and a code is on its way.`}
+      >
+        <button
+          type="button"
+          className={styles.switch}
+          onClick={() => {
+            setResentTo(null);
+            setMode('code');
+          }}
+        >
+          Enter the code from the new mail
+        </button>
+      </DoneNotice>
+    );
+  }
+  if (mode === 'resend') {
+    return (
+      <div className={styles.result}>
+        <p className={styles.explain}>Links work once and for 24 hours. Ask for a new one here.</p>
+        <EmailRequestForm
+          name="Send a new confirmation mail"
+          hint="The address you signed up with."
+          label="Send a new mail"
+          pendingLabel="Sending…"
+          send={async (email) => {
+            await emailClient.requestVerification(email);
+            setResentTo(email);
+          }}
+        />
+        <button type="button" className={styles.switch} onClick={() => setMode(token !== null ? 'link' : 'code')}>
+          Back
+        </button>
+      </div>
+    );
+  }
 
   if (done) {
     return (
@@ -67,11 +116,16 @@ export function EmailConfirmation({ kind }: { kind: ConfirmationKind }) {
               await confirmEmail({ token });
               setDone(true);
             }}
-            errorHelp="You can enter the code from the mail instead, or ask for a new mail from your account page."
+            errorHelp={
+              canResend
+                ? 'You can enter the code from the mail instead, or ask for a new mail.'
+                : 'You can enter the code from the mail instead, or ask for a new mail from your account page.'
+            }
           />
           <button type="button" className={styles.switch} onClick={() => setMode('code')}>
             Enter a code instead
           </button>
+          {resendSwitch}
         </>
       ) : (
         <>
@@ -91,6 +145,7 @@ export function EmailConfirmation({ kind }: { kind: ConfirmationKind }) {
               Use the link instead
             </button>
           ) : null}
+          {resendSwitch}
         </>
       )}
     </div>

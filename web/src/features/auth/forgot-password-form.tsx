@@ -1,24 +1,8 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Alert } from '../../components/alert';
-import { Button } from '../../components/button';
-import { RetryWaitNotice } from '../../components/retry-wait-notice';
-import { TextField } from '../../components/text-field';
-import { formErrorsFrom } from '../../lib/form-errors';
-import { useForm } from '../../lib/use-form';
-import { emailError } from '../../lib/validation';
 import styles from './auth-form.module.css';
 import { emailClient } from './email-client';
-import { DoneNotice } from './mailed-token-forms';
-
-const fields = ['email'] as const;
-type Field = (typeof fields)[number];
-const initial: Record<Field, string> = { email: '' };
-
-function validate(values: Record<Field, string>): Partial<Record<Field, string>> {
-  const email = emailError(values.email);
-  return email === null ? {} : { email };
-}
+import { DoneNotice, EmailRequestForm } from './mailed-token-forms';
 
 /**
  * ForgotPasswordForm asks for a reset mail. Its answer is the same whether or not the address
@@ -26,17 +10,6 @@ function validate(values: Record<Field, string>): Partial<Record<Field, string>>
  */
 export function ForgotPasswordForm() {
   const [sentTo, setSentTo] = useState<string | null>(null);
-  const form = useForm<Field>({
-    fields,
-    initial,
-    validate,
-    toErrors: (error) => formErrorsFrom<Field>(error, fields),
-    submit: async (values) => {
-      const email = values.email.trim();
-      await emailClient.requestPasswordReset(email);
-      setSentTo(email);
-    },
-  });
 
   if (sentTo !== null) {
     return (
@@ -50,35 +23,16 @@ export function ForgotPasswordForm() {
       </DoneNotice>
     );
   }
-
   return (
-    <form className={styles.form} onSubmit={form.onSubmit} noValidate aria-label="Reset your password">
-      <RetryWaitNotice wait={form.wait} />
-      {form.formError ? (
-        <Alert tone="error" id={form.formErrorId} focusable>
-          {form.formError}
-        </Alert>
-      ) : null}
-      <TextField
-        label="Email"
-        type="email"
-        autoComplete="username"
-        inputMode="email"
-        required
-        hint={form.errors.email ? undefined : "We'll mail a link and a code to this address."}
-        {...form.field('email')}
-      />
-      <Button
-        type="submit"
-        variant="primary"
-        fullWidth
-        pending={form.pending}
-        pendingLabel="Sending…"
-        blocked={form.wait.waiting}
-        aria-describedby={form.wait.waiting ? form.wait.timerId : undefined}
-      >
-        Send the reset mail
-      </Button>
-    </form>
+    <EmailRequestForm
+      name="Reset your password"
+      hint="We'll mail a link and a code to this address."
+      label="Send the reset mail"
+      pendingLabel="Sending…"
+      send={async (email) => {
+        await emailClient.requestPasswordReset(email);
+        setSentTo(email);
+      }}
+    />
   );
 }

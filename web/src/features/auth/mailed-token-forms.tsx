@@ -143,6 +143,63 @@ export function CodeConfirmForm({ name, emailLabel, label, pendingLabel, confirm
   );
 }
 
+const emailFields = ['email'] as const;
+type EmailField = (typeof emailFields)[number];
+const noEmail: Record<EmailField, string> = { email: '' };
+
+export interface EmailRequestFormProps {
+  name: string;
+  hint: string;
+  label: string;
+  pendingLabel: string;
+  /** Asks for the mail; the page then says what it always says, whatever the address. */
+  send: (email: string) => Promise<void>;
+}
+
+/** EmailRequestForm asks for a mail to an address: a reset, or a new confirmation. */
+export function EmailRequestForm({ name, hint, label, pendingLabel, send }: EmailRequestFormProps) {
+  const form = useForm<EmailField>({
+    fields: emailFields,
+    initial: noEmail,
+    validate: (values) => {
+      const email = emailError(values.email);
+      return email === null ? {} : { email };
+    },
+    toErrors: (error) => formErrorsFrom<EmailField>(error, emailFields),
+    submit: (values) => send(values.email.trim()),
+  });
+  return (
+    <form className={styles.form} onSubmit={form.onSubmit} noValidate aria-label={name}>
+      <RetryWaitNotice wait={form.wait} />
+      {form.formError ? (
+        <Alert tone="error" id={form.formErrorId} focusable>
+          {form.formError}
+        </Alert>
+      ) : null}
+      <TextField
+        label="Email"
+        type="email"
+        autoComplete="username"
+        inputMode="email"
+        required
+        hint={form.errors.email ? undefined : hint}
+        {...form.field('email')}
+      />
+      <Button
+        type="submit"
+        variant="primary"
+        fullWidth
+        pending={form.pending}
+        pendingLabel={pendingLabel}
+        blocked={form.wait.waiting}
+        aria-describedby={form.wait.waiting ? form.wait.timerId : undefined}
+      >
+        {label}
+      </Button>
+    </form>
+  );
+}
+
 /**
  * DoneNotice says a mailed link did its work, and takes focus: the button that had it is gone.
  * Its children are what comes next (a link onwards).
