@@ -4,6 +4,7 @@ import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
 import { RetryWaitNotice } from '../../components/retry-wait-notice';
 import { TextField } from '../../components/text-field';
+import { ApiError } from '../../lib/api-error';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
 import { emailError } from '../../lib/validation';
@@ -62,13 +63,24 @@ export interface LoginFormProps {
  */
 export function LoginForm({ initialEmail = '', notice = null }: LoginFormProps) {
   const [attempted, setAttempted] = useState(false);
+  // With GATEHOUSE_REQUIRE_VERIFIED_EMAIL, the right password to an unconfirmed account is
+  // refused with email_not_verified: the error then offers a new confirmation mail.
+  const [unverified, setUnverified] = useState(false);
   const { signIn } = useAuth();
   const form = useForm<Field>({
     fields,
     initial: { email: initialEmail, password: '' },
     validate: validateSignIn,
     toErrors,
-    submit: (values) => signIn({ email: values.email.trim(), password: values.password }),
+    submit: async (values) => {
+      setUnverified(false);
+      try {
+        await signIn({ email: values.email.trim(), password: values.password });
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'email_not_verified') setUnverified(true);
+        throw error;
+      }
+    },
   });
 
   return (
@@ -85,6 +97,12 @@ export function LoginForm({ initialEmail = '', notice = null }: LoginFormProps) 
       {form.formError ? (
         <Alert tone="error" id={form.formErrorId} focusable>
           {form.formError}
+          {unverified ? (
+            <>
+              {' '}
+              <Link to="/auth/verify-email">Confirm your address or get a new mail</Link>
+            </>
+          ) : null}
         </Alert>
       ) : form.wait.message !== null ? null : notice !== null && !attempted ? (
         <Alert tone={notice.tone}>{notice.text}</Alert>
