@@ -65,5 +65,5 @@ func guardLimits(r config.Rates) guard.Limits {
 }
 
 func routeLimits(r config.Rates) httpapi.RouteLimits {
-	return httpapi.RouteLimits{SignInIP: r.SignInIP, RegisterIP: r.RegisterIP, PasswordUser: r.PasswordUser, DeleteUser: r.DeleteUser}
+	return httpapi.RouteLimits{SignInIP: r.SignInIP, RegisterIP: r.RegisterIP, PasswordUser: r.PasswordUser, DeleteUser: r.DeleteUser, EmailTokenIP: r.EmailTokenIP}
 }

@@ -153,9 +153,23 @@ type TokenInput struct {
 	Code  string `json:"code,omitempty" maxLength:"8" doc:"With email: the 6–8 digit code from the mail."`
 }
 
-// validate requires either a token or both an email and a code.
+// The longest token and code TokenInput accepts, as its maxLength tags state: tokens are 43
+// characters and codes 6–8 digits, so anything longer is not one and is refused unread.
+const (
+	maxTokenLength = 200
+	maxCodeLength  = 8
+)
+
+// validate requires either a token or both an email and a code, none longer than its
+// maxLength.
 func (in TokenInput) validate() error {
 	var c checker
+	c.maxLength("token", in.Token, maxTokenLength)
+	c.maxLength("email", in.Email, maxEmailLength)
+	c.maxLength("code", in.Code, maxCodeLength)
+	if err := c.err(); err != nil {
+		return err
+	}
 	switch {
 	case in.Token != "":
 	case in.Email == "" && in.Code == "":

@@ -48,6 +48,13 @@ func (c *checker) err() error {
 	return Invalid(c.fields...)
 }
 
+// maxLength records field as too long when v has more than max characters (code points).
+func (c *checker) maxLength(field, v string, max int) {
+	if utf8.RuneCountInString(v) > max {
+		c.add(field, fmt.Sprintf("ensure this value has at most %d characters", max), typeMaxLength)
+	}
+}
+
 // email checks an already-normalised address.
 func (c *checker) email(field, v string) {
 	if !validEmail(v) {

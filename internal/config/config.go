@@ -116,7 +116,7 @@ type PasswordSettings struct {
 // Rates are the rate limits, each set as RATE/PERIOD[,BURST] or off.
 type Rates struct {
 	SignInIP, SignInAccount, SignInAccountCeiling, SignInAccountIP, SignInGlobal, SignInDevice ratelimit.Limit
-	RegisterIP, RefreshSession, PasswordUser, DeleteUser                                       ratelimit.Limit
+	RegisterIP, RefreshSession, PasswordUser, DeleteUser, EmailTokenIP                         ratelimit.Limit
 }
 
 // DefaultDatabaseURL is GATEHOUSE_DATABASE_URL's default. Its directory, data/, is the only
@@ -272,6 +272,8 @@ var Settings = []setting{
 		func(c *Config, v string) error { return rate(&c.Rates.PasswordUser, v) }},
 	{"GATEHOUSE_RATE_DELETE_USER", "rate-delete-user", "20/h,5", "account deletions per user (each checks the password)",
 		func(c *Config, v string) error { return rate(&c.Rates.DeleteUser, v) }},
+	{"GATEHOUSE_RATE_EMAIL_TOKEN_IP", "rate-email-token-ip", "30/h,10", "mailed links and codes presented per client IP (confirm an address, reset a password, report an email change)",
+		func(c *Config, v string) error { return rate(&c.Rates.EmailTokenIP, v) }},
 	{"GATEHOUSE_MAX_SESSIONS_PER_USER", "max-sessions-per-user", "50", "sessions a user may have; a sign-in past it ends the least recently used; 0 no bound",
 		func(c *Config, v string) error { return integer(&c.MaxSessionsPerUser, v, 0, 100000) }},
 }

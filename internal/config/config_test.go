@@ -355,6 +355,20 @@ func TestParse_Rates(t *testing.T) {
 	}
 }
 
+// The limit on mailed tokens and codes per client is on by default and can be set or turned off.
+func TestLoad_EmailTokenRate(t *testing.T) {
+	c, err := Load(env(nil), nil, io.Discard)
+	if want := (ratelimit.Limit{Rate: 30, Period: time.Hour, Burst: 10}); err != nil || c.Rates.EmailTokenIP != want {
+		t.Errorf("default: got %v, %v; want %v", c.Rates.EmailTokenIP, err, want)
+	}
+	for v, want := range map[string]ratelimit.Limit{"off": {}, "5/m": {Rate: 5, Period: time.Minute, Burst: 5}} {
+		c, err := Load(env(map[string]string{"GATEHOUSE_RATE_EMAIL_TOKEN_IP": v}), nil, io.Discard)
+		if err != nil || c.Rates.EmailTokenIP != want {
+			t.Errorf("GATEHOUSE_RATE_EMAIL_TOKEN_IP=%s: got %v, %v; want %v", v, c.Rates.EmailTokenIP, err, want)
+		}
+	}
+}
+
 func TestLoad_Metrics(t *testing.T) {
 	c, err := Load(env(nil), nil, io.Discard)
 	if err != nil || c.MetricsAddr != "" || c.PProf {

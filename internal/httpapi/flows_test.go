@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -479,4 +480,49 @@ func TestFlows_PrivateRegistration(t *testing.T) {
 		}
 		t.Logf("register over %d samples each: new %v, taken %v, mean difference %v", samples, dn/samples, dt/samples, (dn-dt)/samples)
 	})
+}
+
+// A token or code longer than the document's maxLength is refused as invalid input (422, the
+// field named) before any lookup; one at the limit is looked up and simply not found.
+func TestFlows_TokenInputMaxLength(t *testing.T) {
+	f := newFlows(t, storetest.OpenSQLite(t), apiOptions{})
+	pw := "violet-kayak-mercury-19"
+	long, atLimit := strings.Repeat("t", 201), strings.Repeat("t", 200)
+	for _, tc := range []struct {
+		name, path string
+		body       map[string]string
+		status     int
+		field      string // the 422's field; "" for a 400
+	}{
+		{"verify token too long", "/api/auth/verify-email", map[string]string{"token": long}, 422, "token"},
+		{"verify token at the limit", "/api/auth/verify-email", map[string]string{"token": atLimit}, 400, ""},
+		{"verify code too long", "/api/auth/verify-email", map[string]string{"email": "ada@example.com", "code": "123456789"}, 422, "code"},
+		{"verify code at the limit", "/api/auth/verify-email", map[string]string{"email": "ada@example.com", "code": "12345678"}, 400, ""},
+		{"reset token too long", "/api/auth/password-reset/confirm", map[string]string{"token": long, "new_password": pw}, 422, "token"},
+		{"reset code too long", "/api/auth/password-reset/confirm", map[string]string{"email": "ada@example.com", "code": "123456789", "new_password": pw}, 422, "code"},
+		{"reset token at the limit", "/api/auth/password-reset/confirm", map[string]string{"token": atLimit, "new_password": pw}, 400, ""},
+		{"report token too long", "/api/auth/email-change/report", map[string]string{"token": long}, 422, "token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.req("POST", tc.path, tc.body)
+			wantStatus(t, r, tc.status)
+			if tc.field == "" {
+				return
+			}
+			var body struct {
+				Detail []struct {
+					Loc  []string `json:"loc"`
+					Msg  string   `json:"msg"`
+					Type string   `json:"type"`
+				} `json:"detail"`
+			}
+			if err := json.Unmarshal(r.body, &body); err != nil || len(body.Detail) != 1 {
+				t.Fatalf("got %s, want one FastAPI field error", r.body)
+			}
+			d := body.Detail[0]
+			if !slices.Equal(d.Loc, []string{"body", tc.field}) || d.Type != "value_error.any_str.max_length" || d.Msg == "" {
+				t.Fatalf("got %+v, want loc [body %s] and type value_error.any_str.max_length", d, tc.field)
+			}
+		})
+	}
 }

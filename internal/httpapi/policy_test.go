@@ -130,7 +130,7 @@ func TestPolicy_RateLimitsAgreeWithDocument(t *testing.T) {
 	one := ratelimit.Limit{Rate: 1, Period: time.Hour, Burst: 1}
 	limits := testLimits{
 		guard: guard.Limits{Refresh: one},
-		route: httpapi.RouteLimits{SignInIP: one, RegisterIP: one, PasswordUser: one, DeleteUser: one},
+		route: httpapi.RouteLimits{SignInIP: one, RegisterIP: one, PasswordUser: one, DeleteUser: one, EmailTokenIP: one},
 	}
 	a := newAPI(t, storetest.OpenSQLite(t), apiOptions{limits: &limits})
 	var doc struct {
@@ -157,8 +157,8 @@ func TestPolicy_RateLimitsAgreeWithDocument(t *testing.T) {
 			}
 		}
 	}
-	if limited != 7 {
-		t.Errorf("got %d routes with x-rate-limit, want 7", limited)
+	if limited != 10 {
+		t.Errorf("got %d routes with x-rate-limit, want 10", limited)
 	}
 	// register-ip and signin-ip were spent by register above.
 	req := func(method, path string, body any, headers ...string) reply {
@@ -179,6 +179,11 @@ func TestPolicy_RateLimitsAgreeWithDocument(t *testing.T) {
 	// An email change checks the password too, against the same per-user budget as a password
 	// change, which the loop above spent.
 	want429(t, req("POST", "/api/users/me/email", map[string]string{"new_email": "new@example.com", "password": "wrong password"}, bearer(u.access)...))
+	// The routes that spend mailed tokens share one per-client budget: the first spends it.
+	wantCode(t, req("POST", "/api/auth/verify-email", map[string]string{"token": "not-a-token"}), http.StatusBadRequest, "invalid_token")
+	want429(t, req("POST", "/api/auth/verify-email", map[string]string{"token": "not-a-token"}))
+	want429(t, req("POST", "/api/auth/password-reset/confirm", map[string]string{"token": "not-a-token", "new_password": "violet-kayak-mercury-19"}))
+	want429(t, req("POST", "/api/auth/email-change/report", map[string]string{"token": "not-a-token"}))
 	// Unlimited routes never answer 429, however often they are called.
 	for range 3 {
 		if r := req("GET", "/api/users/me", nil, bearer(u.access)...); r.status != http.StatusOK || r.header.Get("RateLimit") != "" {

@@ -19,6 +19,7 @@ const (
 	limitPasswordUser = "password-user"
 	limitDeleteUser   = "delete-user"
 	limitRefresh      = "refresh-session"
+	limitEmailTokenIP = "email-token-ip"
 )
 
 // RouteLimits are the limits the edge enforces; a zero Limit is off.
@@ -31,6 +32,10 @@ type RouteLimits struct {
 	// both check a password, so each is a guess at it.
 	PasswordUser ratelimit.Limit
 	DeleteUser   ratelimit.Limit
+	// EmailTokenIP bounds, per client, the presenting of mailed tokens and codes (verify,
+	// reset, report): each code has its own few tries, but one client trying many addresses'
+	// codes, or many tokens, is a guesser; a reset also costs a password hash.
+	EmailTokenIP ratelimit.Limit
 }
 
 // edgeLimit is one limit of the route table, resolved: what it keys on and its Limit.
@@ -52,6 +57,8 @@ func (s *server) edgeLimit(name string) (edgeLimit, bool) {
 		return edgeLimit{name, true, l.PasswordUser}, true
 	case limitDeleteUser:
 		return edgeLimit{name, true, l.DeleteUser}, true
+	case limitEmailTokenIP:
+		return edgeLimit{name, false, l.EmailTokenIP}, true
 	case limitRefresh:
 		return edgeLimit{}, false
 	}
@@ -61,7 +68,7 @@ func (s *server) edgeLimit(name string) (edgeLimit, bool) {
 // knownLimit reports whether name is a limit something enforces.
 func knownLimit(name string) bool {
 	switch name {
-	case limitSignInIP, limitRegisterIP, limitPasswordUser, limitDeleteUser, limitRefresh:
+	case limitSignInIP, limitRegisterIP, limitPasswordUser, limitDeleteUser, limitRefresh, limitEmailTokenIP:
 		return true
 	}
 	return false

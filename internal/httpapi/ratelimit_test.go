@@ -136,6 +136,31 @@ func TestRateLimit_EveryLimitedRoute(t *testing.T) {
 				wantStatus(t, a.req(tc.method, tc.path, body, bearer(v.access)...), http.StatusBadRequest)
 			})
 		}
+		for _, tc := range []struct {
+			path string
+			body map[string]string
+		}{
+			{"/api/auth/verify-email", map[string]string{"token": "not-a-token"}},
+			{"/api/auth/verify-email", map[string]string{"email": "ada@example.com", "code": "12345678"}},
+			{"/api/auth/password-reset/confirm", map[string]string{"token": "not-a-token", "new_password": "violet-kayak-mercury-19"}},
+			{"/api/auth/email-change/report", map[string]string{"token": "not-a-token"}},
+		} {
+			t.Run("email-token-ip "+tc.path, func(t *testing.T) {
+				a := newLimited(t, testLimits{route: httpapi.RouteLimits{EmailTokenIP: tight}})
+				for i := range 3 {
+					r := a.req("POST", tc.path, tc.body)
+					if i < 2 {
+						wantStatus(t, r, http.StatusBadRequest)
+						edge(t, "email-token-ip", r, 1-i)
+						continue
+					}
+					want429(t, r)
+					edge(t, "email-token-ip", r, 0)
+				}
+				// Another client is not limited by the first one's guesses.
+				wantStatus(t, a.req("POST", tc.path, tc.body, xff("192.0.2.9")...), http.StatusBadRequest)
+			})
+		}
 		t.Run("signin-account", func(t *testing.T) {
 			a := newLimited(t, testLimits{guard: guard.Limits{Account: tight}})
 			u := a.register("ada@example.com")

@@ -63,12 +63,12 @@ func (s *server) routes() []route {
 		{http.MethodPost, "/api/auth/session", policy{cookie: true, rateLimit: limitSignInIP, captcha: string(captcha.ActionSignIn)}, opSessionCreate, s.handleSessionCreate},
 		{http.MethodPost, "/api/auth/session/refresh", policy{cookie: true, rateLimit: limitRefresh}, opSessionRefresh, s.handleSessionRefresh},
 		{http.MethodDelete, "/api/auth/session", withCookie, opSessionDelete, s.handleSessionDelete},
-		{http.MethodPost, "/api/auth/verify-email", public, opVerifyEmail, s.handleVerifyEmail},
+		{http.MethodPost, "/api/auth/verify-email", policy{rateLimit: limitEmailTokenIP}, opVerifyEmail, s.handleVerifyEmail},
 		// Public, and bearer when a token is given: handleResendVerification authenticates.
 		{http.MethodPost, "/api/auth/verify-email/resend", public, opResendVerification, s.handleResendVerification},
 		{http.MethodPost, "/api/auth/password-reset", public, opPasswordReset, s.handlePasswordReset},
-		{http.MethodPost, "/api/auth/password-reset/confirm", public, opPasswordResetConfirm, s.handlePasswordResetConfirm},
-		{http.MethodPost, "/api/auth/email-change/report", public, opReportEmailChange, s.handleReportEmailChange},
+		{http.MethodPost, "/api/auth/password-reset/confirm", policy{rateLimit: limitEmailTokenIP}, opPasswordResetConfirm, s.handlePasswordResetConfirm},
+		{http.MethodPost, "/api/auth/email-change/report", policy{rateLimit: limitEmailTokenIP}, opReportEmailChange, s.handleReportEmailChange},
 
 		{http.MethodGet, "/api/users/me", bearer, opMe, s.handleMe},
 		{http.MethodPut, "/api/users/me", bearer, opUpdateMe, s.handleUpdateMe},

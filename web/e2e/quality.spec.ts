@@ -57,6 +57,23 @@ for (const scheme of ['light', 'dark'] as const) {
       await expect(page.getByRole('alert')).toBeVisible();
       expect(await accessibilityViolations(page)).toEqual([]);
 
+      // The pages the mails link to: code entry with its errors, a link's button, the reset form.
+      await page.goto('/auth/verify-email');
+      await page.getByRole('button', { name: 'Confirm my email' }).click();
+      await expect(page.getByLabel('Email', { exact: true })).toBeFocused();
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.goto('/auth/confirm-email#token=not-a-real-token');
+      await expect(page.getByRole('button', { name: 'Confirm my new email' })).toBeVisible();
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.goto('/auth/reset-password');
+      await page.getByRole('button', { name: 'Set new password' }).click();
+      await expect(page.getByLabel('Email', { exact: true })).toBeFocused();
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await page.goto('/auth/forgot-password');
+      await page.getByRole('button', { name: 'Send the reset mail' }).click();
+      await expect(page.getByLabel('Email', { exact: true })).toBeFocused();
+      expect(await accessibilityViolations(page)).toEqual([]);
+
       await registerThroughUi(page, newPerson());
       const form = page.getByRole('form', { name: 'Connect an email account' });
       await form.getByLabel('Email address').fill('ada@work.example');
@@ -107,6 +124,9 @@ test('registering works with the keyboard alone, with visible focus', async ({ p
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
   await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  // A new account's address is not confirmed yet: the banner's button comes first.
+  await expect(page.getByRole('button', { name: 'Send the mail again' })).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('main').getByLabel('Email address')).toBeFocused();
 });

@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import type { RouteObject } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import appRoutes from '../../app-routes.json';
@@ -22,6 +22,16 @@ function routedPaths(tree: RouteObject[], parent = ''): string[] {
 }
 
 const listed = appRoutes.paths;
+// The pages mails link to are open to everyone, signed in or not; the rest send a signed-in
+// user to the dashboard.
+const openToAll = [
+  '/auth/verify-email',
+  '/auth/confirm-email',
+  '/auth/reset-password',
+  '/auth/report-email-change',
+  '/auth/forgot-password',
+];
+const toDashboard = listed.filter((path) => !openToAll.includes(path));
 
 describe('app-routes.json', () => {
   it('lists exactly the paths the router routes', () => {
@@ -40,7 +50,7 @@ describe('app-routes.json', () => {
     expect(heading).not.toHaveTextContent('Page not found');
   });
 
-  it.each(listed)('routes %s to a real page, signed in', async (path) => {
+  it.each(toDashboard)('routes %s to the dashboard, signed in', async (path) => {
     fakeApi({
       'POST /api/auth/session/refresh': token(),
       'GET /api/users/me': json(200, sampleUser),
@@ -49,6 +59,17 @@ describe('app-routes.json', () => {
     });
     renderRoutes(routes, path);
     expect(await screen.findByRole('heading', { name: 'Welcome, Ada' }, { timeout: 10_000 })).toBeInTheDocument();
+  });
+
+  it.each(openToAll)('shows %s to a signed-in user too', async (path) => {
+    fakeApi({ 'POST /api/auth/session/refresh': token(), 'GET /api/users/me': json(200, sampleUser) });
+    const { router } = renderRoutes(routes, path);
+    await waitFor(() =>
+      expect(fetch).toHaveBeenCalledWith(expect.stringContaining('/api/users/me'), expect.anything()),
+    );
+    const heading = await screen.findByRole('heading', { level: 1 });
+    expect(heading).not.toHaveTextContent(/Page not found|Welcome/);
+    expect(router.state.location.pathname).toBe(path);
   });
 
   it.each(['/nope', '/auth/nope', '/accounts/nope', '/docs/nope'])('sends %s to the not-found page', async (path) => {

@@ -865,6 +865,15 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationBody"];
                 };
             };
+            /** @description Too many attempts (code rate_limited, detail "Too many attempts. Try again in N seconds."); Retry-After gives N. Limits per client or per user also send the RateLimit-Policy and RateLimit headers (IETF httpapi draft) on every answer; limits on failed sign-ins per account never do, so they reveal nothing. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     passwordPolicy: {
@@ -985,6 +994,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+            /** @description Too many attempts (code rate_limited, detail "Too many attempts. Try again in N seconds."); Retry-After gives N. Limits per client or per user also send the RateLimit-Policy and RateLimit headers (IETF httpapi draft) on every answer; limits on failed sign-ins per account never do, so they reveal nothing. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Every password-hashing slot is taken (code busy), or the breached-password check did not answer and GATEHOUSE_PASSWORD_HIBP_FAIL=closed (code breach_check_unavailable: the password was neither accepted nor refused); retry after Retry-After seconds */
@@ -1443,6 +1461,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+            /** @description Too many attempts (code rate_limited, detail "Too many attempts. Try again in N seconds."); Retry-After gives N. Limits per client or per user also send the RateLimit-Policy and RateLimit headers (IETF httpapi draft) on every answer; limits on failed sign-ins per account never do, so they reveal nothing. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -3,7 +3,9 @@ import { Alert } from '../../components/alert';
 import { AppShell } from '../../components/app-shell';
 import { Button } from '../../components/button';
 import { useAuth } from '../../features/auth/auth-context';
+import { UnverifiedBanner } from '../../features/auth/unverified-banner';
 import { EmailAccountsCard } from '../../features/email-accounts/email-accounts-card';
+import { ChangeEmailCard } from '../../features/profile/change-email-card';
 import { ChangePasswordCard } from '../../features/profile/change-password-card';
 import { DeleteAccountCard } from '../../features/profile/delete-account-card';
 import { ProfileCard } from '../../features/profile/profile-card';
@@ -58,6 +60,8 @@ export function AccountsPage() {
         </h1>
         <p className={styles.lede}>Manage your connected inboxes, your profile and where you're signed in.</p>
       </div>
+      {/* Keyed by user too: a resend's cooldown belongs to the user who asked for it. */}
+      <UnverifiedBanner key={user.id} />
       {/* Keyed by user, so a sign-in as someone else in another tab cannot leave the previous
           user's lists on screen: every card remounts and loads afresh. */}
       <div className={styles.grid} key={user.id}>
@@ -67,6 +71,7 @@ export function AccountsPage() {
         </div>
         <div className={styles.column}>
           <ProfileCard user={user} onUpdated={updateUser} />
+          <ChangeEmailCard email={user.email} />
           <ChangePasswordCard onChanged={() => setSessionsVersion((v) => v + 1)} />
           <DeleteAccountCard onDeleted={() => endSession('deleted')} />
         </div>

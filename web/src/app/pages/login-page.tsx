@@ -23,9 +23,11 @@ export function LoginPage() {
   const next = params.get('next');
   const notice = handoff?.registered
     ? ({ tone: 'success', text: 'Your account was created. Sign in to continue.' } as const)
-    : signedOutReason === 'none'
-      ? null
-      : notices[signedOutReason];
+    : handoff?.passwordReset
+      ? ({ tone: 'success', text: 'Your password has been changed. Sign in with your new password.' } as const)
+      : signedOutReason === 'none'
+        ? null
+        : notices[signedOutReason];
   return (
     <AuthLayout
       title="Sign in"

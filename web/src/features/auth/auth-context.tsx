@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useReducer,
 import { ApiError } from '../../lib/api-error';
 import { bindSession } from '../../lib/session-binding';
 import { authClient, type Credentials, type RegisterInput, type User } from './auth-client';
+import { emailClient, type MailedToken, type PasswordResetInput } from './email-client';
 import { authReducer, initialAuthState, type AuthStatus, type SignedOutReason } from './auth-machine';
 import { listenToOtherTabs, oneTabAtATime, tellOtherTabs } from './session-sync';
 
@@ -33,6 +34,20 @@ export interface AuthContextValue {
   acknowledgeSignedOut: () => void;
   /** endSession forgets a session the server has already ended, e.g. a deleted account. */
   endSession: (reason: Exclude<SignedOutReason, 'none'>) => void;
+  /**
+   * confirmEmail spends a mailed verification (or email-change) token or code; when signed in,
+   * it then reloads the user, so email_verified (and the address) are fresh everywhere.
+   */
+  confirmEmail: (input: MailedToken) => Promise<void>;
+  /**
+   * resetPassword sets a new password with a reset mail's token or code. The server ends every
+   * session of the account, so this browser's is forgotten too. With an address (the code
+   * path) it then signs in with the new password and resolves 'signed-in'; otherwise, or if
+   * that sign-in fails, 'sign-in-needed'.
+   */
+  resetPassword: (input: PasswordResetInput) => Promise<'signed-in' | 'sign-in-needed'>;
+  /** reloadUser fetches the signed-in user again, e.g. after they verified in another tab. */
+  reloadUser: () => Promise<void>;
 }
 
 /** RegisteredButNotSignedIn means the account exists now, but the automatic sign-in failed. */
@@ -208,6 +223,40 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [forget],
   );
 
+  const reloadUser = useCallback(async () => {
+    if (token.current === null) return;
+    const mine = epoch.current;
+    const user = await authClient.currentUser();
+    if (epoch.current === mine) dispatch({ type: 'user-updated', user });
+  }, []);
+
+  const confirmEmail = useCallback(
+    async (input: MailedToken) => {
+      await emailClient.verifyEmail(input);
+      // The address is confirmed whatever happens next; a failed reload only leaves the
+      // banner up until the next page load.
+      await reloadUser().catch(() => undefined);
+    },
+    [reloadUser],
+  );
+
+  const resetPassword = useCallback(
+    async (input: PasswordResetInput) => {
+      await emailClient.resetPassword(input);
+      // The reset ended every session of that account, perhaps this browser's: forget it, and
+      // let the other tabs find out on their next request ("your session has ended").
+      if (token.current !== null) forget('none');
+      if (input.email === undefined || input.email === '') return 'sign-in-needed';
+      try {
+        await signIn({ email: input.email, password: input.new_password });
+        return 'signed-in';
+      } catch {
+        return 'sign-in-needed';
+      }
+    },
+    [forget, signIn],
+  );
+
   const value = useMemo<AuthContextValue>(
     () => ({
       status: state.status,
@@ -220,8 +269,23 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       updateUser,
       acknowledgeSignedOut,
       endSession,
+      confirmEmail,
+      resetPassword,
+      reloadUser,
     }),
-    [state, register, signIn, signOut, retry, updateUser, acknowledgeSignedOut, endSession],
+    [
+      state,
+      register,
+      signIn,
+      signOut,
+      retry,
+      updateUser,
+      acknowledgeSignedOut,
+      endSession,
+      confirmEmail,
+      resetPassword,
+      reloadUser,
+    ],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

@@ -1,4 +1,4 @@
-import { act, screen } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeApi, json, noSession, rateLimited, sampleUser, token } from '../../test/fake-api';
@@ -40,6 +40,27 @@ describe('LoginForm', () => {
     expect(alert).toHaveTextContent('Incorrect email or password.');
     expect(alert).toHaveFocus();
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+  });
+
+  it('offers a new confirmation mail when the address must be confirmed first', async () => {
+    fakeApi({
+      'POST /api/auth/session/refresh': noSession(),
+      'POST /api/auth/session': json(403, {
+        detail: 'Confirm your email address before signing in',
+        code: 'email_not_verified',
+      }),
+    });
+    renderRoutes(routes, '/auth/login');
+    await userEvent.type(screen.getByLabelText('Email'), 'ada@example.com');
+    await userEvent.type(screen.getByLabelText('Password'), 'violet-kayak-mercury-19');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Confirm your email address before signing in.');
+    expect(within(alert).getByRole('link', { name: 'Confirm your address or get a new mail' })).toHaveAttribute(
+      'href',
+      '/auth/verify-email',
+    );
   });
 
   it('goes to the page first asked for after signing in', async () => {

@@ -1,8 +1,10 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
 import { RetryWaitNotice } from '../../components/retry-wait-notice';
 import { TextField } from '../../components/text-field';
+import { ApiError } from '../../lib/api-error';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
 import { emailError } from '../../lib/validation';
@@ -17,14 +19,16 @@ export interface LoginHandoff {
   email: string;
   /** The account was just created, but the automatic sign-in failed. */
   registered: boolean;
+  /** The password was just reset: sign in with the new one. */
+  passwordReset?: boolean;
 }
 
 /** readLoginHandoff reads router state defensively: history state may hold anything. */
 export function readLoginHandoff(state: unknown): LoginHandoff | null {
   if (typeof state !== 'object' || state === null) return null;
-  const { email, registered } = state as Partial<Record<keyof LoginHandoff, unknown>>;
+  const { email, registered, passwordReset } = state as Partial<Record<keyof LoginHandoff, unknown>>;
   if (typeof email !== 'string') return null;
-  return { email, registered: registered === true };
+  return { email, registered: registered === true, passwordReset: passwordReset === true };
 }
 
 /** validateSignIn only checks what can be wrong before asking: a plausible email, a password. */
@@ -59,13 +63,24 @@ export interface LoginFormProps {
  */
 export function LoginForm({ initialEmail = '', notice = null }: LoginFormProps) {
   const [attempted, setAttempted] = useState(false);
+  // With GATEHOUSE_REQUIRE_VERIFIED_EMAIL, the right password to an unconfirmed account is
+  // refused with email_not_verified: the error then offers a new confirmation mail.
+  const [unverified, setUnverified] = useState(false);
   const { signIn } = useAuth();
   const form = useForm<Field>({
     fields,
     initial: { email: initialEmail, password: '' },
     validate: validateSignIn,
     toErrors,
-    submit: (values) => signIn({ email: values.email.trim(), password: values.password }),
+    submit: async (values) => {
+      setUnverified(false);
+      try {
+        await signIn({ email: values.email.trim(), password: values.password });
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'email_not_verified') setUnverified(true);
+        throw error;
+      }
+    },
   });
 
   return (
@@ -82,6 +97,12 @@ export function LoginForm({ initialEmail = '', notice = null }: LoginFormProps) 
       {form.formError ? (
         <Alert tone="error" id={form.formErrorId} focusable>
           {form.formError}
+          {unverified ? (
+            <>
+              {' '}
+              <Link to="/auth/verify-email">Confirm your address or get a new mail</Link>
+            </>
+          ) : null}
         </Alert>
       ) : form.wait.message !== null ? null : notice !== null && !attempted ? (
         <Alert tone={notice.tone}>{notice.text}</Alert>
@@ -101,6 +122,9 @@ export function LoginForm({ initialEmail = '', notice = null }: LoginFormProps) 
         required
         {...form.field('password')}
       />
+      <p className={styles.aside}>
+        <Link to="/auth/forgot-password">Forgot your password?</Link>
+      </p>
       <Button
         type="submit"
         variant="primary"

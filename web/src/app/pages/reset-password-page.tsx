@@ -1,0 +1,33 @@
+import { Link } from 'react-router';
+import { AuthLayout } from '../../components/auth-layout';
+import { ResetPasswordForm } from '../../features/auth/reset-password-form';
+import { useFragmentToken } from '../../features/auth/use-fragment-token';
+import { useDocumentTitle } from '../../lib/use-document-title';
+
+/**
+ * ResetPasswordPage is /auth/reset-password, where a reset mail links (#token=…); without a
+ * token it asks for the address and the mail's code.
+ */
+export function ResetPasswordPage() {
+  useDocumentTitle('Choose a new password');
+  const token = useFragmentToken();
+  return (
+    <AuthLayout
+      title="Choose a new password"
+      subtitle={
+        token !== null
+          ? 'Setting it signs you out on every device.'
+          : 'Enter the address and the code from the reset mail, and your new password. Setting it signs you out on every device.'
+      }
+      footer={
+        <>
+          Link expired or no mail? <Link to="/auth/forgot-password">Ask for a new one</Link>
+        </>
+      }
+    >
+      {/* The strength meter goes in here once features/password has it:
+          passwordHelp={(password) => <StrengthMeter password={password} />} */}
+      <ResetPasswordForm token={token} />
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,133 @@
+import type { ReactNode } from 'react';
+import { useNavigate } from 'react-router';
+import { Alert } from '../../components/alert';
+import { Button } from '../../components/button';
+import { RetryWaitNotice } from '../../components/retry-wait-notice';
+import { TextField } from '../../components/text-field';
+import { formErrorsFrom } from '../../lib/form-errors';
+import { useForm } from '../../lib/use-form';
+import { confirmationError, emailError, limits, newPasswordError } from '../../lib/validation';
+import { useAuth } from './auth-context';
+import styles from './auth-form.module.css';
+import type { LoginHandoff } from './login-form';
+import { codeError, normalizeCode } from './mailed-token-forms';
+
+const fields = ['email', 'code', 'new_password', 'confirm_password'] as const;
+type Field = (typeof fields)[number];
+const initial: Record<Field, string> = { email: '', code: '', new_password: '', confirm_password: '' };
+
+/** validateReset checks the new password and, without a link's token, the address and code. */
+export function validateReset(values: Record<Field, string>, byCode: boolean): Partial<Record<Field, string>> {
+  const errors: Partial<Record<Field, string>> = {};
+  const checks: [Field, string | null][] = [
+    ['email', byCode ? emailError(values.email) : null],
+    ['code', byCode ? codeError(values.code) : null],
+    ['new_password', newPasswordError(values.new_password)],
+    ['confirm_password', confirmationError(values.new_password, values.confirm_password)],
+  ];
+  for (const [field, message] of checks) if (message !== null) errors[field] = message;
+  return errors;
+}
+
+export interface ResetPasswordFormProps {
+  /** The token of the mail's link; null for the address-and-code form. */
+  token: string | null;
+  /**
+   * passwordHelp renders what goes under the new-password field as it is typed: the page
+   * passes the strength meter here (features may not import one another; app/ composes them).
+   */
+  passwordHelp?: (password: string) => ReactNode;
+}
+
+/**
+ * ResetPasswordForm sets a new password with a reset mail's link (token) or its address and
+ * code. The server ends every session of the account. With the address known (the code form)
+ * it then signs in with the new password and goes to /accounts; with a link it sends the
+ * person to sign in, the address filled in when known.
+ */
+export function ResetPasswordForm({ token, passwordHelp }: ResetPasswordFormProps) {
+  const byCode = token === null;
+  const { resetPassword } = useAuth();
+  const navigate = useNavigate();
+  const form = useForm<Field>({
+    fields,
+    initial,
+    validate: (values) => validateReset(values, byCode),
+    toErrors: (error) => formErrorsFrom<Field>(error, fields, { invalid_code: 'code' }),
+    submit: async (values) => {
+      const email = values.email.trim();
+      const secret = byCode ? { email, code: normalizeCode(values.code) } : { token };
+      const outcome = await resetPassword({ ...secret, new_password: values.new_password });
+      if (outcome === 'signed-in') {
+        await navigate('/accounts', { replace: true });
+        return;
+      }
+      const state: LoginHandoff = { email, registered: false, passwordReset: true };
+      await navigate('/auth/login', { replace: true, state });
+    },
+  });
+
+  return (
+    <form className={styles.form} onSubmit={form.onSubmit} noValidate aria-label="Choose a new password">
+      <RetryWaitNotice wait={form.wait} />
+      {form.formError ? (
+        <Alert tone="error" id={form.formErrorId} focusable>
+          {form.formError}
+        </Alert>
+      ) : null}
+      {byCode ? (
+        <>
+          <TextField
+            label="Email"
+            type="email"
+            autoComplete="username"
+            inputMode="email"
+            required
+            {...form.field('email')}
+          />
+          <TextField
+            label="Code"
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            required
+            hint={form.errors.code ? undefined : 'The 8 digits in the mail.'}
+            {...form.field('code')}
+          />
+        </>
+      ) : null}
+      <div>
+        <TextField
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          required
+          // The hint states the rule until an error does: one message under the field, not two.
+          hint={form.errors.new_password ? undefined : `At least ${limits.passwordMinLength} characters.`}
+          {...form.field('new_password')}
+        />
+        {/* The strength meter (features/password, the pw-web branch) drops in here, right under
+            the field, through passwordHelp: the page passes
+            (password) => <StrengthMeter password={password} />. */}
+        {passwordHelp?.(form.values.new_password)}
+      </div>
+      <TextField
+        label="Confirm new password"
+        type="password"
+        autoComplete="new-password"
+        required
+        {...form.field('confirm_password')}
+      />
+      <Button
+        type="submit"
+        variant="primary"
+        fullWidth
+        pending={form.pending}
+        pendingLabel="Saving your new password…"
+        blocked={form.wait.waiting}
+        aria-describedby={form.wait.waiting ? form.wait.timerId : undefined}
+      >
+        Set new password
+      </Button>
+    </form>
+  );
+}
