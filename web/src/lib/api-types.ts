@@ -64,6 +64,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Describe the password policy
+         * @description The password policy new passwords must meet, so clients follow the server's settings.
+         */
+        get: operations["passwordPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/password-reset": {
         parameters: {
             query?: never;
@@ -538,6 +558,23 @@ export interface components {
             /** @example User registered successfully */
             message: string;
         };
+        PasswordPolicy: {
+            /** @description Whether an operator-supplied list of refused passwords is loaded. */
+            blocklist: boolean;
+            /**
+             * @description The online breached-password check.
+             * @enum {string}
+             */
+            breach_check: "off" | "hibp";
+            /** @description A new password's maximum length in UTF-8 bytes (bcrypt reads no further). */
+            max_bytes: number;
+            /** @description Only this many leading characters are scored. */
+            max_scored_chars: number;
+            /** @description A new password's minimum length in characters (code points). */
+            min_length: number;
+            /** @description The lowest zxcvbn score (0–4) accepted. */
+            min_score: number;
+        };
         ProfileInput: {
             /** @example Ada */
             first_name: string;
@@ -641,6 +678,10 @@ export interface components {
             device_token?: string;
             /** @description Seconds until the access token expires. */
             expires_in: number;
+            /** @description When password_change_required: the refusal's type, e.g. value_error.password.weak. */
+            password_change_reason?: string;
+            /** @description Sign-in only: the password signed in with would be refused by the current policy; ask the user to change it. */
+            password_change_required?: boolean;
             /** @description Absent from the cookie endpoints, which set it as an HttpOnly cookie. */
             refresh_token?: string;
             /** @example bearer */
@@ -807,6 +848,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationBody"];
+                };
+            };
+        };
+    };
+    passwordPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordPolicy"];
                 };
             };
         };
