@@ -50,7 +50,7 @@ function verdict(password: string, score: Strength['score'], policy: MeterPolicy
     return { met: false, text: `too long: use at most ${policy.max_bytes} bytes` };
   }
   if (score < policy.min_score) {
-    return { met: false, text: `not strong enough yet (${strengthWords[policy.min_score] ?? 'stronger'} is needed)` };
+    return { met: false, text: 'not strong enough yet' };
   }
   return { met: true, text: 'strong enough' };
 }
