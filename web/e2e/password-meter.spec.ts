@@ -1,5 +1,9 @@
-import type { Page, Route } from '@playwright/test';
-import { expect, newPerson, test } from './fixtures';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request as http, type Page, type Route } from '@playwright/test';
+import { expect, newPerson, signInThroughUi, test } from './fixtures';
+import { startGatehouse } from './gatehouse-server';
 
 // The meter under the password on register, against the real server: it scores as the server
 // will (one zxcvbn on both sides), so a password it calls too guessable is refused with the
@@ -100,4 +104,72 @@ test('a password built from the account is refused, as the meter warned', async 
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(password).toHaveAccessibleDescription(/built from your email address, your name/);
   await expect(page).toHaveURL(/\/auth\/register$/);
+});
+
+test('a sign-in with a password the policy now refuses: the dashboard asks for a new one until it is changed', async ({
+  browser,
+}) => {
+  // An account made while the policy was laxer: one server accepts the password, a second one,
+  // on the same database, judges it by today's default.
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-policy-'));
+  const database = join(dir, 'gatehouse.db');
+  const person = { ...newPerson('Lax'), password: 'kayak-19' };
+  const lax = await startGatehouse({ GATEHOUSE_DATABASE_URL: database, GATEHOUSE_PASSWORD_MIN_SCORE: '0' });
+  try {
+    const api = await http.newContext({ baseURL: lax.url });
+    const created = await api.post('/api/auth/register', {
+      data: {
+        email: person.email,
+        first_name: person.firstName,
+        last_name: person.lastName,
+        password: person.password,
+      },
+    });
+    expect(created.status()).toBe(201);
+    await api.dispose();
+  } finally {
+    await lax.stop();
+  }
+
+  const strict = await startGatehouse({ GATEHOUSE_DATABASE_URL: database });
+  const context = await browser.newContext({ baseURL: strict.url });
+  try {
+    const page = await context.newPage();
+    await signInThroughUi(page, person);
+    await expect(page).toHaveURL(/\/accounts$/);
+    const prompt = page.getByRole('status').filter({ hasText: 'Please change your password' });
+    await expect(prompt).toContainText('Your password is too easy to guess.');
+
+    // "Not now" hides it for this page; it is back after a reload, until the password changes.
+    await prompt.getByRole('button', { name: 'Not now' }).click();
+    await expect(prompt).toBeHidden();
+    await page.reload();
+    await expect(prompt).toBeVisible();
+
+    await prompt.getByRole('button', { name: 'Choose a new password' }).click();
+    const card = page.getByRole('region', { name: 'Password' });
+    await expect(card.getByLabel('Current password')).toBeFocused();
+    await card.getByLabel('Current password').fill(person.password);
+    await card.getByLabel('New password', { exact: true }).fill(strong);
+    await expect(meterLine(page, 'Very strong: strong enough')).toBeVisible();
+    await card.getByLabel('Confirm new password').fill(strong);
+    await card.getByRole('button', { name: 'Change password' }).click();
+    await expect(card.getByRole('status').filter({ hasText: 'Password changed.' })).toBeVisible();
+    await expect(prompt).toBeHidden();
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${person.firstName}`);
+    await expect(prompt).toBeHidden();
+
+    // Signing in with the new password asks nothing.
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await signInThroughUi(page, { ...person, password: strong });
+    await expect(page).toHaveURL(/\/accounts$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${person.firstName}`);
+    await expect(prompt).toBeHidden();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  } finally {
+    await context.close();
+    await strict.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
