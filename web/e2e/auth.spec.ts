@@ -27,8 +27,8 @@ test.describe('registration', () => {
     await other.getByLabel('Email', { exact: true }).fill(person.email.toUpperCase());
     await other.getByLabel('First name').fill('Someone');
     await other.getByLabel('Last name').fill('Else');
-    await other.getByLabel('Password', { exact: true }).fill('another-password');
-    await other.getByLabel('Confirm password').fill('another-password');
+    await other.getByLabel('Password', { exact: true }).fill('marble-otter-canyon-31');
+    await other.getByLabel('Confirm password').fill('marble-otter-canyon-31');
     await other.getByRole('button', { name: 'Create account' }).click();
 
     const email = other.getByLabel('Email', { exact: true });
@@ -45,6 +45,8 @@ test.describe('registration', () => {
       if (request.url().includes('/api/auth/register')) sent.push(request.url());
     });
     await page.goto('/auth/register');
+    // The minimum is the server's policy's: wait until the form has it.
+    await expect(page.getByLabel('Password', { exact: true })).toHaveAccessibleDescription('At least 8 characters.');
     await page.getByLabel('Email', { exact: true }).fill('not-an-email');
     await page.getByLabel('Password', { exact: true }).fill('short');
     await page.getByLabel('Confirm password').fill('different');

@@ -49,6 +49,16 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.getByRole('button', { name: 'Create account' }).click();
       await expect(page.getByLabel('Email', { exact: true })).toBeFocused();
       expect(await accessibilityViolations(page)).toEqual([]);
+      // The strength meter, in each of its tones.
+      for (const [password, word] of [
+        ['password123', 'Too guessable'],
+        ['kayak-19', 'Somewhat guessable'],
+        ['violet-kayak-mercury-19', 'Very strong'],
+      ] as const) {
+        await page.getByLabel('Password', { exact: true }).fill(password);
+        await expect(page.getByText(word, { exact: true })).toBeVisible();
+        expect(await accessibilityViolations(page)).toEqual([]);
+      }
 
       await page.goto('/auth/login');
       await page.getByLabel('Email', { exact: true }).fill('nobody@example.com');

@@ -8,14 +8,16 @@ export interface CardProps {
   /** Buttons shown beside the title. */
   actions?: ReactNode;
   tone?: 'default' | 'danger';
+  /** The section's id, e.g. for a link or a button elsewhere on the page to lead to it. */
+  id?: string;
   children: ReactNode;
 }
 
 /** Card is a titled section of a page; its title names the region for assistive technology. */
-export function Card({ title, description, icon, actions, tone = 'default', children }: CardProps) {
+export function Card({ title, description, icon, actions, tone = 'default', id, children }: CardProps) {
   const titleId = useId();
   return (
-    <section className={`${styles.card} ${tone === 'danger' ? styles.danger : ''}`} aria-labelledby={titleId}>
+    <section id={id} className={`${styles.card} ${tone === 'danger' ? styles.danger : ''}`} aria-labelledby={titleId}>
       <header className={styles.header}>
         {icon ? <span className={styles.icon}>{icon}</span> : null}
         <div className={styles.heading}>

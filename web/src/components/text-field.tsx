@@ -11,11 +11,13 @@ export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElemen
   hint?: ReactNode;
   /** Adds "(optional)" after the label, outside the accessible name. */
   optional?: boolean;
+  /** Shown under the hint and the error, inside the field, e.g. a password's strength meter. */
+  after?: ReactNode;
   ref?: Ref<HTMLInputElement>;
 }
 
 /** TextField is a labelled input with its hint and its error message wired for assistive technology. */
-export function TextField({ label, error, hint, optional = false, className, ref, ...input }: TextFieldProps) {
+export function TextField({ label, error, hint, optional = false, after, className, ref, ...input }: TextFieldProps) {
   const id = useId();
 
   return (
@@ -38,6 +40,7 @@ export function TextField({ label, error, hint, optional = false, className, ref
         {...input}
       />
       <FieldMessages id={id} hint={hint} error={error} />
+      {after}
     </div>
   );
 }

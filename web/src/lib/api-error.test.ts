@@ -87,6 +87,56 @@ describe('toApiError', () => {
     ]);
   });
 
+  it("shows a refused password's message with zxcvbn's warning and suggestions, once each", () => {
+    const error = toApiError(422, {
+      detail: [
+        {
+          loc: ['body', 'new_password'],
+          msg: 'This password is one of the most common passwords, so attackers try it first: choose another.',
+          type: 'value_error.password.common',
+          ctx: {
+            score: 0,
+            warning: 'This is a top-10 common password',
+            suggestions: ['Add another word or two. Uncommon words are better.'],
+          },
+        },
+        {
+          loc: ['body', 'password'],
+          // The weak refusal's message already carries the advice: it is not repeated.
+          msg: 'This password is too easy to guess. Straight rows of keys are easy to guess. Use a longer keyboard pattern with more turns.',
+          type: 'value_error.password.weak',
+          ctx: {
+            score: 1,
+            warning: 'Straight rows of keys are easy to guess',
+            suggestions: ['Use a longer keyboard pattern with more turns'],
+          },
+        },
+        {
+          loc: ['body', 'password'],
+          msg: 'ensure this value has at least 15 characters',
+          type: 'value_error.password.too_short',
+        },
+        {
+          loc: ['body', 'password'],
+          msg: 'ensure this value has at most 72 bytes (bcrypt reads no further)',
+          type: 'value_error.password.too_long',
+        },
+      ],
+    });
+    expect(error.fieldErrors.map((f) => [f.field, f.message])).toEqual([
+      [
+        'new_password',
+        'This password is one of the most common passwords, so attackers try it first: choose another. This is a top-10 common password. Add another word or two. Uncommon words are better.',
+      ],
+      [
+        'password',
+        'This password is too easy to guess. Straight rows of keys are easy to guess. Use a longer keyboard pattern with more turns.',
+      ],
+      ['password', 'Use at least 15 characters.'],
+      ['password', 'Use at most 72 bytes.'],
+    ]);
+  });
+
   it('uses a body-level validation item as the message', () => {
     const error = toApiError(422, { detail: [{ loc: ['body'], msg: 'invalid JSON', type: 'value_error.jsondecode' }] });
     expect(error.message).toBe('Invalid JSON.');

@@ -75,6 +75,8 @@ const friendlyByType: Record<string, string> = {
 const lengthSide: Record<string, 'least' | 'most'> = {
   'value_error.any_str.min_length': 'least',
   'value_error.any_str.max_length': 'most',
+  'value_error.password.too_short': 'least',
+  'value_error.password.too_long': 'most',
 };
 
 /**
@@ -101,6 +103,25 @@ function sentence(text: string): string {
   return /[.!?)]$/.test(capital) ? capital : `${capital}.`;
 }
 
+/**
+ * withAdvice adds a refused password's zxcvbn warning and suggestions (the 422's ctx) to its
+ * message, each one only if the message does not say it already, so the field shows the
+ * server's whole verdict, which is the one that counts where it and the meter ever differ.
+ */
+function withAdvice(message: string, ctx: unknown): string {
+  if (!isRecord(ctx)) return message;
+  const suggestions: unknown[] = Array.isArray(ctx.suggestions) ? (ctx.suggestions as unknown[]) : [];
+  const advice = [ctx.warning, ...suggestions]
+    .filter((s): s is string => typeof s === 'string' && s.trim() !== '')
+    .map(sentence);
+  const parts = [message];
+  for (const part of advice) {
+    const said = parts.join(' ').toLowerCase();
+    if (!said.includes(part.toLowerCase().replace(/\.$/, ''))) parts.push(part);
+  }
+  return parts.join(' ');
+}
+
 function toFieldError(item: unknown): FieldError | null {
   if (!isRecord(item)) return null;
   const loc = Array.isArray(item.loc) ? item.loc.map(String) : [];
@@ -108,7 +129,10 @@ function toFieldError(item: unknown): FieldError | null {
   const path = ['body', 'query', 'path', 'header', 'cookie'].includes(loc[0] ?? '') ? loc.slice(1) : loc;
   const type = typeof item.type === 'string' ? item.type : '';
   const msg = typeof item.msg === 'string' ? item.msg : 'Invalid value';
-  return { field: path.join('.'), message: friendly(type, msg), type };
+  const message = type.startsWith('value_error.password.')
+    ? withAdvice(friendly(type, msg), item.ctx)
+    : friendly(type, msg);
+  return { field: path.join('.'), message, type };
 }
 
 function fallbackMessage(status: number): string {

@@ -66,18 +66,34 @@ describe('field rules', () => {
     expect(textError('')).toBeNull();
   });
 
+  const rules = { min_length: 8, max_bytes: 72 };
+
   it('refuses NUL in passwords', () => {
-    expect(newPasswordError('secret-pass\u0000')).toMatch(/NUL/);
+    expect(newPasswordError('violet-kayak-mercury-19\u0000', rules)).toMatch(/NUL/);
+    expect(newPasswordError('violet-kayak-mercury-19\u0000', null)).toMatch(/NUL/);
   });
 
-  it('wants passwords of 8 characters to 72 bytes', () => {
-    expect(newPasswordError('')).toBe('Choose a password.');
-    expect(newPasswordError('1234567')).toMatch(/at least 8/);
-    expect(newPasswordError('12345678')).toBeNull();
-    expect(newPasswordError('a'.repeat(72))).toBeNull();
-    expect(newPasswordError('a'.repeat(73))).toMatch(/too long/);
+  it("wants passwords within the policy's length, in characters and bytes", () => {
+    expect(newPasswordError('', rules)).toBe('Choose a password.');
+    expect(newPasswordError('kayak-1', rules)).toMatch(/at least 8/);
+    expect(newPasswordError('kayak-19', rules)).toBeNull();
+    expect(newPasswordError('a'.repeat(72), rules)).toBeNull();
+    expect(newPasswordError('a'.repeat(73), rules)).toMatch(/at most 72 bytes/);
     // 25 three-byte characters are 75 bytes: within 72 characters, over 72 bytes.
-    expect(newPasswordError('€'.repeat(25))).toMatch(/too long/);
+    expect(newPasswordError('€'.repeat(25), rules)).toMatch(/too long/);
+    // Code points, not UTF-16 units: seven emoji are seven characters.
+    expect(newPasswordError('😀'.repeat(7), rules)).toMatch(/at least 8/);
+  });
+
+  it("follows the operator's minimum", () => {
+    expect(newPasswordError('violet-kayak-19', { min_length: 15, max_bytes: 72 })).toBeNull();
+    expect(newPasswordError('violet-kayak-1', { min_length: 15, max_bytes: 72 })).toMatch(/at least 15/);
+  });
+
+  it('leaves the lengths to the server until the policy is known', () => {
+    expect(newPasswordError('', null)).toBe('Choose a password.');
+    expect(newPasswordError('kayak', null)).toBeNull();
+    expect(newPasswordError('a'.repeat(73), null)).toBeNull();
   });
 
   it('checks the confirmation matches', () => {

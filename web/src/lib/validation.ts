@@ -5,14 +5,22 @@ import { apiRules } from './api-rules';
 // server remains the authority and checks everything again. What the document cannot state
 // (a limit in bytes, the email grammar's parts) the browser tests check against the server.
 
-/** The limits the server enforces. */
+/** The limits the server enforces. A new password's are its policy's: see PasswordRules. */
 export const limits = {
   nameMaxLength: apiRules.RegisterInput.first_name.maxLength,
-  passwordMinLength: apiRules.RegisterInput.password.minLength,
-  /** bcrypt reads no further than 72 bytes, so the server refuses longer passwords. */
-  passwordMaxBytes: 72,
   emailMaxLength: apiRules.RegisterInput.email.maxLength,
 } as const;
+
+/**
+ * PasswordRules are a new password's length limits as the server's policy states them
+ * (GET /api/auth/password-policy): its operator sets the minimum, so no copy lives here.
+ */
+export interface PasswordRules {
+  /** The minimum, in characters (code points). */
+  min_length: number;
+  /** The maximum in UTF-8 bytes: bcrypt reads no further. */
+  max_bytes: number;
+}
 
 const atext = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+$/u;
 const label = /^[\p{L}\p{N}-]+$/u;
@@ -80,17 +88,26 @@ export function requiredTextError(value: string, what: string): string | null {
   return textError(value, what);
 }
 
-/** newPasswordError checks a password being chosen: at least 8 characters, at most 72 bytes. */
-export function newPasswordError(value: string): string | null {
+/**
+ * newPasswordError checks a password being chosen against the policy's length limits. Without
+ * them (the policy has not loaded, or could not be) only what needs no policy is checked, and
+ * the server, which checks everything again, decides the rest.
+ */
+export function newPasswordError(value: string, rules: PasswordRules | null): string | null {
   if (value === '') return 'Choose a password.';
-  if (charCount(value) < limits.passwordMinLength) {
-    return `Use at least ${limits.passwordMinLength} characters.`;
+  if (rules !== null && charCount(value) < rules.min_length) {
+    return `Use at least ${rules.min_length} characters.`;
   }
-  if (utf8Length(value) > limits.passwordMaxBytes) {
-    return 'That password is too long. Use at most 72 bytes (about 72 letters, fewer with emoji or accents).';
+  if (rules !== null && utf8Length(value) > rules.max_bytes) {
+    return `That password is too long. Use at most ${rules.max_bytes} bytes (about ${rules.max_bytes} letters, fewer with emoji or accents).`;
   }
   if (value.includes('\0')) return 'Remove the NUL character from your password.';
   return null;
+}
+
+/** newPasswordHint states the policy's minimum once it is known; until then, what always holds. */
+export function newPasswordHint(rules: PasswordRules | null): string {
+  return rules === null ? 'Use a password you use nowhere else.' : `At least ${rules.min_length} characters.`;
 }
 
 /** confirmationError checks that a repeated password matches. */

@@ -1,22 +1,29 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Alert } from '../../components/alert';
 import { AppShell } from '../../components/app-shell';
 import { Button } from '../../components/button';
 import { useAuth } from '../../features/auth/auth-context';
 import { UnverifiedBanner } from '../../features/auth/unverified-banner';
+import { PasswordChangePrompt } from '../../features/auth/password-change-prompt';
 import { EmailAccountsCard } from '../../features/email-accounts/email-accounts-card';
 import { ChangeEmailCard } from '../../features/profile/change-email-card';
 import { ChangePasswordCard } from '../../features/profile/change-password-card';
+import { usePasswordPolicy } from '../../features/password/policy-client';
+import { StrengthMeter } from '../../features/password/strength-meter';
 import { DeleteAccountCard } from '../../features/profile/delete-account-card';
 import { ProfileCard } from '../../features/profile/profile-card';
 import { SessionsCard } from '../../features/sessions/sessions-card';
 import styles from './pages.module.css';
 import { useDocumentTitle } from '../../lib/use-document-title';
 
+const changePasswordId = 'change-password';
+
 /** AccountsPage is the /accounts dashboard; RequireAuth guarantees a signed-in user. */
 export function AccountsPage() {
   useDocumentTitle('Your accounts');
-  const { user, signOut, updateUser, endSession } = useAuth();
+  const { user, signOut, updateUser, endSession, passwordChanged } = useAuth();
+  const policy = usePasswordPolicy();
+  const heading = useRef<HTMLHeadingElement>(null);
   const [signingOut, setSigningOut] = useState(false);
   const [signOutFailed, setSignOutFailed] = useState(false);
   // Changing the password signs out the other sessions; remount the list to show that.
@@ -55,7 +62,14 @@ export function AccountsPage() {
         </div>
       ) : null}
       <div className={styles.intro}>
-        <h1 className={styles.greeting} tabIndex={-1}>
+        <PasswordChangePrompt
+          onChoose={() => {
+            // The card's first field is its current password: start there.
+            document.getElementById(changePasswordId)?.querySelector('input')?.focus();
+          }}
+          onDismiss={() => heading.current?.focus()}
+        />
+        <h1 className={styles.greeting} tabIndex={-1} ref={heading}>
           Welcome, {user.first_name}
         </h1>
         <p className={styles.lede}>Manage your connected inboxes, your profile and where you're signed in.</p>
@@ -72,7 +86,22 @@ export function AccountsPage() {
         <div className={styles.column}>
           <ProfileCard user={user} onUpdated={updateUser} />
           <ChangeEmailCard email={user.email} />
-          <ChangePasswordCard onChanged={() => setSessionsVersion((v) => v + 1)} />
+          <ChangePasswordCard
+            id={changePasswordId}
+            passwordRules={policy}
+            passwordMeter={({ password, active }) => (
+              <StrengthMeter
+                password={password}
+                account={{ email: user.email, firstName: user.first_name, lastName: user.last_name }}
+                policy={policy}
+                active={active}
+              />
+            )}
+            onChanged={() => {
+              passwordChanged();
+              setSessionsVersion((v) => v + 1);
+            }}
+          />
           <DeleteAccountCard onDeleted={() => endSession('deleted')} />
         </div>
       </div>

@@ -1,6 +1,8 @@
 import { Link, useSearchParams } from 'react-router';
 import { AuthLayout } from '../../components/auth-layout';
 import { RegisterForm } from '../../features/auth/register-form';
+import { usePasswordPolicy } from '../../features/password/policy-client';
+import { StrengthMeter } from '../../features/password/strength-meter';
 import { useDocumentTitle } from '../../lib/use-document-title';
 
 /** RegisterPage is /auth/register. */
@@ -8,6 +10,7 @@ export function RegisterPage() {
   useDocumentTitle('Create account');
   const [params] = useSearchParams();
   const next = params.get('next');
+  const policy = usePasswordPolicy();
   return (
     <AuthLayout
       title="Create your account"
@@ -19,7 +22,7 @@ export function RegisterPage() {
         </>
       }
     >
-      <RegisterForm />
+      <RegisterForm passwordRules={policy} passwordMeter={(input) => <StrengthMeter {...input} policy={policy} />} />
     </AuthLayout>
   );
 }

@@ -2,6 +2,8 @@ import { Link } from 'react-router';
 import { AuthLayout } from '../../components/auth-layout';
 import { ResetPasswordForm } from '../../features/auth/reset-password-form';
 import { useFragmentToken } from '../../features/auth/use-fragment-token';
+import { usePasswordPolicy } from '../../features/password/policy-client';
+import { StrengthMeter } from '../../features/password/strength-meter';
 import { useDocumentTitle } from '../../lib/use-document-title';
 
 /**
@@ -11,6 +13,7 @@ import { useDocumentTitle } from '../../lib/use-document-title';
 export function ResetPasswordPage() {
   useDocumentTitle('Choose a new password');
   const token = useFragmentToken();
+  const policy = usePasswordPolicy();
   return (
     <AuthLayout
       title="Choose a new password"
@@ -25,9 +28,11 @@ export function ResetPasswordPage() {
         </>
       }
     >
-      {/* The strength meter goes in here once features/password has it:
-          passwordHelp={(password) => <StrengthMeter password={password} />} */}
-      <ResetPasswordForm token={token} />
+      <ResetPasswordForm
+        token={token}
+        passwordRules={policy}
+        passwordMeter={(input) => <StrengthMeter {...input} policy={policy} />}
+      />
     </AuthLayout>
   );
 }

@@ -85,8 +85,8 @@ describe('pages around the session', () => {
     await userEvent.type(screen.getByLabelText('Email'), 'ada@example.com');
     await userEvent.type(screen.getByLabelText('First name'), 'Ada');
     await userEvent.type(screen.getByLabelText('Last name'), 'Lovelace');
-    await userEvent.type(screen.getByLabelText('Password'), 'analytical-engine');
-    await userEvent.type(screen.getByLabelText('Confirm password'), 'analytical-engine');
+    await userEvent.type(screen.getByLabelText('Password'), 'orbit-lantern-quince-58');
+    await userEvent.type(screen.getByLabelText('Confirm password'), 'orbit-lantern-quince-58');
 
     await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
 

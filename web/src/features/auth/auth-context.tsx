@@ -1,9 +1,20 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useReducer,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { ApiError } from '../../lib/api-error';
 import { bindSession } from '../../lib/session-binding';
 import { authClient, type Credentials, type RegisterInput, type User } from './auth-client';
 import { emailClient, type MailedToken, type PasswordResetInput } from './email-client';
 import { authReducer, initialAuthState, type AuthStatus, type SignedOutReason } from './auth-machine';
+import { forgetPasswordChange, notePasswordChange, recallPasswordChange } from './password-change-note';
 import { listenToOtherTabs, oneTabAtATime, tellOtherTabs } from './session-sync';
 
 export type { AuthStatus, SignedOutReason } from './auth-machine';
@@ -48,6 +59,15 @@ export interface AuthContextValue {
   resetPassword: (input: PasswordResetInput) => Promise<'signed-in' | 'sign-in-needed'>;
   /** reloadUser fetches the signed-in user again, e.g. after they verified in another tab. */
   reloadUser: () => Promise<void>;
+  /**
+   * passwordChangeReason is set when the sign-in's answer said the password would not pass
+   * today's policy (password_change_required): the refusal's type, e.g.
+   * "value_error.password.weak". It outlives a reload of this tab, and ends when the password
+   * is changed (passwordChanged) or the session does.
+   */
+  passwordChangeReason: string | null;
+  /** passwordChanged says the user has set a new password, so no longer needs asking. */
+  passwordChanged: () => void;
 }
 
 /** RegisteredButNotSignedIn means the account exists now, but the automatic sign-in failed. */
@@ -72,6 +92,7 @@ const AuthContext = createContext<AuthContextValue | null>(null);
  */
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [state, dispatch] = useReducer(authReducer, initialAuthState);
+  const [passwordChangeReason, setPasswordChangeReason] = useState<string | null>(null);
   const token = useRef<string | null>(null);
   const inFlightRefresh = useRef<Promise<string | null> | null>(null);
   // epoch changes whenever the session changes hands (sign-in, sign-out, forget). A refresh or
@@ -88,6 +109,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     (reason: SignedOutReason) => {
       nextEpoch();
       token.current = null;
+      forgetPasswordChange();
+      setPasswordChangeReason(null);
       dispatch({ type: 'signed-out', reason });
     },
     [nextEpoch],
@@ -136,7 +159,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
           return;
         }
         const user = await authClient.currentUser();
-        if (!stale()) dispatch({ type: 'signed-in', user });
+        if (stale()) return;
+        setPasswordChangeReason(recallPasswordChange(user.id));
+        dispatch({ type: 'signed-in', user });
       })
       .catch((error: unknown) => {
         if (stale()) return;
@@ -180,6 +205,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       token.current = answer.access_token;
       const user = await authClient.currentUser();
       if (epoch.current !== mine) return;
+      const reason =
+        answer.password_change_required === true
+          ? (answer.password_change_reason ?? 'value_error.password.weak')
+          : null;
+      notePasswordChange(user.id, reason);
+      setPasswordChangeReason(reason);
       dispatch({ type: 'signed-in', user });
       tellOtherTabs('signed-in');
     },
@@ -257,6 +288,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [forget, signIn],
   );
 
+  const passwordChanged = useCallback(() => {
+    forgetPasswordChange();
+    setPasswordChangeReason(null);
+  }, []);
+
   const value = useMemo<AuthContextValue>(
     () => ({
       status: state.status,
@@ -272,6 +308,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       confirmEmail,
       resetPassword,
       reloadUser,
+      passwordChangeReason,
+      passwordChanged,
     }),
     [
       state,
@@ -285,6 +323,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       confirmEmail,
       resetPassword,
       reloadUser,
+      passwordChangeReason,
+      passwordChanged,
     ],
   );
 

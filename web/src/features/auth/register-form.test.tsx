@@ -6,8 +6,15 @@ import { renderRoutes } from '../../test/render';
 import { RegisterForm } from './register-form';
 import { GuestOnly } from './route-guards';
 
+// The server's policy as GET /api/auth/password-policy states it; the page passes it in.
+const rules = { min_length: 8, max_bytes: 72 };
+
 const routes = [
-  { path: '/auth', element: <GuestOnly />, children: [{ path: 'register', element: <RegisterForm /> }] },
+  {
+    path: '/auth',
+    element: <GuestOnly />,
+    children: [{ path: 'register', element: <RegisterForm passwordRules={rules} /> }],
+  },
   { path: '/accounts', element: <h1>Accounts</h1> },
 ];
 
@@ -25,8 +32,8 @@ const valid = {
   Email: 'ada@example.com',
   'First name': 'Ada',
   'Last name': 'Lovelace',
-  Password: 'analytical-engine',
-  'Confirm password': 'analytical-engine',
+  Password: 'orbit-lantern-quince-58',
+  'Confirm password': 'orbit-lantern-quince-58',
 };
 
 function setup() {
@@ -93,10 +100,10 @@ describe('RegisterForm', () => {
       email: 'ada@example.com',
       first_name: 'Ada',
       last_name: 'Lovelace',
-      password: 'analytical-engine',
+      password: 'orbit-lantern-quince-58',
     });
     expect(server.calls('POST /api/auth/session')[0]?.body).toBe(
-      'username=ada%40example.com&password=analytical-engine',
+      'username=ada%40example.com&password=orbit-lantern-quince-58',
     );
   });
 
@@ -173,6 +180,58 @@ describe('RegisterForm', () => {
     );
     expect(screen.getByLabelText('Password')).toHaveAccessibleDescription(/Use at most 72 bytes\./);
     expect(screen.getByLabelText('Last name')).toHaveFocus();
+  });
+
+  it("shows the server's reason for refusing a password, with zxcvbn's advice, under Password", async () => {
+    const server = setup();
+    server.on(
+      'POST /api/auth/register',
+      json(422, {
+        detail: [
+          {
+            loc: ['body', 'password'],
+            msg: 'This password is one of the most common passwords, so attackers try it first: choose another.',
+            type: 'value_error.password.common',
+            ctx: {
+              score: 0,
+              warning: 'This is a top-10 common password',
+              suggestions: ['Add another word or two. Uncommon words are better.'],
+            },
+          },
+        ],
+      }),
+    );
+    await fill({ ...valid, Password: 'password', 'Confirm password': 'password' });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+    const password = screen.getByLabelText('Password');
+    await waitFor(() =>
+      expect(password).toHaveAccessibleDescription(
+        'This password is one of the most common passwords, so attackers try it first: choose another. This is a top-10 common password. Add another word or two. Uncommon words are better.',
+      ),
+    );
+    expect(password).toHaveAttribute('aria-invalid', 'true');
+    expect(password).toHaveFocus();
+    expect(server.calls('POST /api/auth/register')).toHaveLength(1);
+  });
+
+  it('leaves the lengths to the server until the policy is known', async () => {
+    const server = fakeApi({ 'POST /api/auth/session/refresh': noSession() });
+    server.on(
+      'POST /api/auth/register',
+      json(400, { detail: 'User with this email already exists', code: 'email_taken' }),
+    );
+    renderRoutes(
+      [{ path: '/auth', element: <GuestOnly />, children: [{ path: 'register', element: <RegisterForm /> }] }],
+      '/auth/register',
+    );
+    expect(screen.getByLabelText('Password')).toHaveAccessibleDescription('Use a password you use nowhere else.');
+    await fill({ ...valid, Password: 'kayak', 'Confirm password': 'kayak' });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+    await waitFor(() => expect(server.calls('POST /api/auth/register')).toHaveLength(1));
   });
 
   it('shows anything else in a form-level alert', async () => {

@@ -1,10 +1,18 @@
+import { useState, type ReactNode } from 'react';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
 import { RetryWaitNotice } from '../../components/retry-wait-notice';
 import { TextField } from '../../components/text-field';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
-import { confirmationError, emailError, limits, newPasswordError, requiredTextError } from '../../lib/validation';
+import {
+  confirmationError,
+  emailError,
+  newPasswordError,
+  newPasswordHint,
+  requiredTextError,
+  type PasswordRules,
+} from '../../lib/validation';
 import { useLocation, useNavigate } from 'react-router';
 import { RegisteredButNotSignedIn, useAuth } from './auth-context';
 import type { LoginHandoff } from './login-form';
@@ -15,14 +23,20 @@ type Field = (typeof fields)[number];
 
 const initial: Record<Field, string> = { email: '', first_name: '', last_name: '', password: '', confirm_password: '' };
 
-/** validateRegistration applies the server's rules, plus the confirmation, before anything is sent. */
-export function validateRegistration(values: Record<Field, string>): Partial<Record<Field, string>> {
+/**
+ * validateRegistration applies the server's rules, plus the confirmation, before anything is
+ * sent; a password's lengths only once the server's policy (rules) is known.
+ */
+export function validateRegistration(
+  values: Record<Field, string>,
+  rules: PasswordRules | null,
+): Partial<Record<Field, string>> {
   const errors: Partial<Record<Field, string>> = {};
   const checks: [Field, string | null][] = [
     ['email', emailError(values.email)],
     ['first_name', requiredTextError(values.first_name, 'first name')],
     ['last_name', requiredTextError(values.last_name, 'last name')],
-    ['password', newPasswordError(values.password)],
+    ['password', newPasswordError(values.password, rules)],
     ['confirm_password', confirmationError(values.password, values.confirm_password)],
   ];
   for (const [field, message] of checks) if (message !== null) errors[field] = message;
@@ -31,18 +45,36 @@ export function validateRegistration(values: Record<Field, string>): Partial<Rec
 
 const toErrors = (error: unknown) => formErrorsFrom<Field>(error, fields, { email_taken: 'email' });
 
+/** PasswordMeterSlot draws a strength meter for the password being chosen. */
+export type PasswordMeterSlot = (input: {
+  password: string;
+  /** What the form says of the account's owner, so far. */
+  account: { email: string; firstName: string; lastName: string };
+  /** The password field has been focused: the meter may load what it needs. */
+  active: boolean;
+}) => ReactNode;
+
+export interface RegisterFormProps {
+  /** The server's password policy (its length limits), or null until it is known. */
+  passwordRules?: PasswordRules | null;
+  /** Draws the strength meter under the password field (app/ composes features/password's). */
+  passwordMeter?: PasswordMeterSlot;
+}
+
 /**
  * RegisterForm creates an account and signs in with it (the article's flow); the page's
- * guard then takes the new user to /accounts.
+ * guard then takes the new user to /accounts. The meter never holds the form back: a password
+ * the server refuses comes back as its 422 reason under the field.
  */
-export function RegisterForm() {
+export function RegisterForm({ passwordRules = null, passwordMeter }: RegisterFormProps) {
   const { register } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
+  const [passwordFocused, setPasswordFocused] = useState(false);
   const form = useForm<Field>({
     fields,
     initial,
-    validate: validateRegistration,
+    validate: (values) => validateRegistration(values, passwordRules),
     toErrors,
     submit: async (values) => {
       try {
@@ -80,7 +112,13 @@ export function RegisterForm() {
         autoComplete="new-password"
         required
         // The hint states the rule until an error does: one message under the field, not two.
-        hint={form.errors.password ? undefined : `At least ${limits.passwordMinLength} characters.`}
+        hint={form.errors.password ? undefined : newPasswordHint(passwordRules)}
+        onFocus={() => setPasswordFocused(true)}
+        after={passwordMeter?.({
+          password: form.values.password,
+          account: { email: form.values.email, firstName: form.values.first_name, lastName: form.values.last_name },
+          active: passwordFocused,
+        })}
         {...form.field('password')}
       />
       <TextField

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
@@ -6,10 +6,17 @@ import { RetryWaitNotice } from '../../components/retry-wait-notice';
 import { TextField } from '../../components/text-field';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
-import { confirmationError, emailError, limits, newPasswordError } from '../../lib/validation';
+import {
+  confirmationError,
+  emailError,
+  newPasswordError,
+  newPasswordHint,
+  type PasswordRules,
+} from '../../lib/validation';
 import { useAuth } from './auth-context';
 import styles from './auth-form.module.css';
 import type { LoginHandoff } from './login-form';
+import type { PasswordMeterSlot } from './register-form';
 import { codeError, normalizeCode } from './mailed-token-forms';
 
 const fields = ['email', 'code', 'new_password', 'confirm_password'] as const;
@@ -17,12 +24,16 @@ type Field = (typeof fields)[number];
 const initial: Record<Field, string> = { email: '', code: '', new_password: '', confirm_password: '' };
 
 /** validateReset checks the new password and, without a link's token, the address and code. */
-export function validateReset(values: Record<Field, string>, byCode: boolean): Partial<Record<Field, string>> {
+export function validateReset(
+  values: Record<Field, string>,
+  byCode: boolean,
+  rules: PasswordRules | null,
+): Partial<Record<Field, string>> {
   const errors: Partial<Record<Field, string>> = {};
   const checks: [Field, string | null][] = [
     ['email', byCode ? emailError(values.email) : null],
     ['code', byCode ? codeError(values.code) : null],
-    ['new_password', newPasswordError(values.new_password)],
+    ['new_password', newPasswordError(values.new_password, rules)],
     ['confirm_password', confirmationError(values.new_password, values.confirm_password)],
   ];
   for (const [field, message] of checks) if (message !== null) errors[field] = message;
@@ -32,11 +43,14 @@ export function validateReset(values: Record<Field, string>, byCode: boolean): P
 export interface ResetPasswordFormProps {
   /** The token of the mail's link; null for the address-and-code form. */
   token: string | null;
+  /** The server's password policy (its length limits), or null until it is known. */
+  passwordRules?: PasswordRules | null;
   /**
-   * passwordHelp renders what goes under the new-password field as it is typed: the page
-   * passes the strength meter here (features may not import one another; app/ composes them).
+   * Draws the strength meter under the new password's field: the page passes features/password's
+   * here (features may not import one another; app/ composes them). The meter never holds the
+   * form back: a password the server refuses comes back as its 422 reason under the field.
    */
-  passwordHelp?: (password: string) => ReactNode;
+  passwordMeter?: PasswordMeterSlot;
 }
 
 /**
@@ -45,14 +59,15 @@ export interface ResetPasswordFormProps {
  * it then signs in with the new password and goes to /accounts; with a link it sends the
  * person to sign in, the address filled in when known.
  */
-export function ResetPasswordForm({ token, passwordHelp }: ResetPasswordFormProps) {
+export function ResetPasswordForm({ token, passwordRules = null, passwordMeter }: ResetPasswordFormProps) {
   const byCode = token === null;
+  const [passwordFocused, setPasswordFocused] = useState(false);
   const { resetPassword } = useAuth();
   const navigate = useNavigate();
   const form = useForm<Field>({
     fields,
     initial,
-    validate: (values) => validateReset(values, byCode),
+    validate: (values) => validateReset(values, byCode, passwordRules),
     toErrors: (error) => formErrorsFrom<Field>(error, fields, { invalid_code: 'code' }),
     submit: async (values) => {
       const email = values.email.trim();
@@ -95,21 +110,23 @@ export function ResetPasswordForm({ token, passwordHelp }: ResetPasswordFormProp
           />
         </>
       ) : null}
-      <div>
-        <TextField
-          label="New password"
-          type="password"
-          autoComplete="new-password"
-          required
-          // The hint states the rule until an error does: one message under the field, not two.
-          hint={form.errors.new_password ? undefined : `At least ${limits.passwordMinLength} characters.`}
-          {...form.field('new_password')}
-        />
-        {/* The strength meter (features/password, the pw-web branch) drops in here, right under
-            the field, through passwordHelp: the page passes
-            (password) => <StrengthMeter password={password} />. */}
-        {passwordHelp?.(form.values.new_password)}
-      </div>
+      <TextField
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        required
+        // The hint states the rule until an error does: one message under the field, not two.
+        hint={form.errors.new_password ? undefined : newPasswordHint(passwordRules)}
+        onFocus={() => setPasswordFocused(true)}
+        after={passwordMeter?.({
+          password: form.values.new_password,
+          // A link's page knows no address; the code form's is the account's. The server judges
+          // the password against the whole account either way.
+          account: { email: form.values.email, firstName: '', lastName: '' },
+          active: passwordFocused,
+        })}
+        {...form.field('new_password')}
+      />
       <TextField
         label="Confirm new password"
         type="password"

@@ -10,10 +10,13 @@ async function fill(current: string, next: string, confirm: string) {
   if (confirm) await userEvent.type(screen.getByLabelText('Confirm new password'), confirm);
 }
 
+// The server's policy as GET /api/auth/password-policy states it; the page passes it in.
+const rules = { min_length: 8, max_bytes: 72 };
+
 describe('ChangePasswordCard', () => {
-  it('checks the new password before sending', async () => {
+  it("checks the new password's length by the policy before sending", async () => {
     const server = fakeApi({});
-    render(<ChangePasswordCard />);
+    render(<ChangePasswordCard passwordRules={rules} />);
     expect(screen.getByLabelText('New password')).toHaveAccessibleDescription('At least 8 characters.');
     await fill('old-password', 'short', 'shorter');
     await userEvent.click(screen.getByRole('button', { name: 'Change password' }));
@@ -25,10 +28,44 @@ describe('ChangePasswordCard', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it("follows the operator's minimum", async () => {
+    fakeApi({});
+    render(<ChangePasswordCard passwordRules={{ min_length: 15, max_bytes: 72 }} />);
+    expect(screen.getByLabelText('New password')).toHaveAccessibleDescription('At least 15 characters.');
+    await fill('old-password', 'kayak-mercury', 'kayak-mercury');
+    await userEvent.click(screen.getByRole('button', { name: 'Change password' }));
+    expect(screen.getByLabelText('New password')).toHaveAccessibleDescription('Use at least 15 characters.');
+  });
+
+  it("shows the server's reason for refusing the new password under it", async () => {
+    fakeApi({
+      'POST /api/users/me/password': json(422, {
+        detail: [
+          {
+            loc: ['body', 'new_password'],
+            msg: "This password is built from your email address, your name or the service's name, which attackers try first: choose another.",
+            type: 'value_error.password.personal',
+            ctx: { score: 1, warning: '', suggestions: ['Add another word or two. Uncommon words are better.'] },
+          },
+        ],
+      }),
+    });
+    render(<ChangePasswordCard passwordRules={rules} />);
+    await fill('old-password', 'ada-lovelace-1815', 'ada-lovelace-1815');
+    await userEvent.click(screen.getByRole('button', { name: 'Change password' }));
+
+    await waitFor(() =>
+      expect(screen.getByLabelText('New password')).toHaveAccessibleDescription(
+        "This password is built from your email address, your name or the service's name, which attackers try first: choose another. Add another word or two. Uncommon words are better.",
+      ),
+    );
+    expect(screen.getByLabelText('New password')).toHaveFocus();
+  });
+
   it('puts a wrong current password under its field', async () => {
     fakeApi({ 'POST /api/users/me/password': json(400, { detail: 'Incorrect password', code: 'incorrect_password' }) });
-    render(<ChangePasswordCard />);
-    await fill('not-it', 'a-new-password', 'a-new-password');
+    render(<ChangePasswordCard passwordRules={rules} />);
+    await fill('not-it', 'violet-kayak-mercury-19', 'violet-kayak-mercury-19');
     await userEvent.click(screen.getByRole('button', { name: 'Change password' }));
 
     await waitFor(() =>
@@ -40,8 +77,8 @@ describe('ChangePasswordCard', () => {
   it('confirms the change, clears the form and tells the page', async () => {
     const server = fakeApi({ 'POST /api/users/me/password': noContent() });
     const onChanged = vi.fn();
-    render(<ChangePasswordCard onChanged={onChanged} />);
-    await fill('old-password', 'a-new-password', 'a-new-password');
+    render(<ChangePasswordCard passwordRules={rules} onChanged={onChanged} />);
+    await fill('old-password', 'violet-kayak-mercury-19', 'violet-kayak-mercury-19');
     await userEvent.click(screen.getByRole('button', { name: 'Change password' }));
 
     const region = screen.getByRole('region', { name: 'Password' });
@@ -50,7 +87,7 @@ describe('ChangePasswordCard', () => {
     expect(onChanged).toHaveBeenCalledTimes(1);
     expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual({
       current_password: 'old-password',
-      new_password: 'a-new-password',
+      new_password: 'violet-kayak-mercury-19',
     });
   });
 
@@ -62,8 +99,8 @@ describe('ChangePasswordCard', () => {
         headers: { 'Content-Type': 'application/json', 'Retry-After': '1' },
       });
       const server = fakeApi({ 'POST /api/users/me/password': busy });
-      render(<ChangePasswordCard />);
-      await fill('old-password', 'new-password-1', 'new-password-1');
+      render(<ChangePasswordCard passwordRules={rules} />);
+      await fill('old-password', 'tundra-pilgrim-saffron-7', 'tundra-pilgrim-saffron-7');
       await userEvent.click(screen.getByRole('button', { name: 'Change password' }));
 
       expect(await screen.findByRole('timer')).toHaveTextContent('Gatehouse is busy right now. Try again in 1 second.');
