@@ -6,6 +6,9 @@ import { TextField } from '../../components/text-field';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
 import { emailError } from '../../lib/validation';
+import { CaptchaStatus } from './captcha/captcha-status';
+import { useCaptcha } from './captcha/use-captcha';
+import { withCaptcha } from './captcha/with-captcha';
 import { useAuth } from './auth-context';
 import styles from './auth-form.module.css';
 
@@ -53,19 +56,32 @@ export interface LoginFormProps {
 }
 
 /**
- * LoginForm signs in; the page's guard then sends the user where they were going. It shows one
+ * LoginForm signs in; the page's guard then sends the user where they were going. A CAPTCHA
+ * is solved only when the server asks (an attack on the account or on the service, from a
+ * browser the account does not know): the form then solves it and tries again by itself. It shows one
  * message at a time: the page's notice until the first attempt, then that attempt's error, so
  * a green "You have signed out." never sits above a red "Incorrect email or password."
  */
 export function LoginForm({ initialEmail = '', notice = null }: LoginFormProps) {
   const [attempted, setAttempted] = useState(false);
+  // Set once the server asks for a CAPTCHA: from then on every attempt solves one first.
+  const [challenged, setChallenged] = useState(false);
+  const captcha = useCaptcha('sign_in');
   const { signIn } = useAuth();
   const form = useForm<Field>({
     fields,
     initial: { email: initialEmail, password: '' },
     validate: validateSignIn,
     toErrors,
-    submit: (values) => signIn({ email: values.email.trim(), password: values.password }),
+    submit: (values) =>
+      withCaptcha(
+        captcha,
+        (solution) => signIn({ email: values.email.trim(), password: values.password, captcha: solution }),
+        {
+          upfront: challenged,
+          onAsked: () => setChallenged(true),
+        },
+      ),
   });
 
   return (
@@ -112,6 +128,9 @@ export function LoginForm({ initialEmail = '', notice = null }: LoginFormProps) 
       >
         Sign in
       </Button>
+      {/* Only once asked: most sign-ins never need one. It appears in answer to the visitor's
+          own click, so it moves nothing they did not expect. */}
+      {challenged ? <CaptchaStatus captcha={captcha} /> : null}
     </form>
   );
 }

@@ -6,6 +6,9 @@ import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
 import { confirmationError, emailError, limits, newPasswordError, requiredTextError } from '../../lib/validation';
 import { useLocation, useNavigate } from 'react-router';
+import { CaptchaStatus } from './captcha/captcha-status';
+import { useCaptcha } from './captcha/use-captcha';
+import { withCaptcha } from './captcha/with-captcha';
 import { RegisteredButNotSignedIn, useAuth } from './auth-context';
 import type { LoginHandoff } from './login-form';
 import styles from './auth-form.module.css';
@@ -33,10 +36,14 @@ const toErrors = (error: unknown) => formErrorsFrom<Field>(error, fields, { emai
 
 /**
  * RegisterForm creates an account and signs in with it (the article's flow); the page's
- * guard then takes the new user to /accounts.
+ * guard then takes the new user to /accounts. It always sends a solved CAPTCHA, started as
+ * soon as the visitor first touches the form, so it is ready by the time they submit and the
+ * server can ask for one, under attack, without a person ever noticing.
  */
 export function RegisterForm() {
   const { register } = useAuth();
+  const captcha = useCaptcha('register');
+  const { startOn } = captcha;
   const navigate = useNavigate();
   const location = useLocation();
   const form = useForm<Field>({
@@ -46,12 +53,18 @@ export function RegisterForm() {
     toErrors,
     submit: async (values) => {
       try {
-        await register({
-          email: values.email.trim(),
-          first_name: values.first_name.trim(),
-          last_name: values.last_name.trim(),
-          password: values.password,
-        });
+        await withCaptcha(
+          captcha,
+          (solution) =>
+            register({
+              email: values.email.trim(),
+              first_name: values.first_name.trim(),
+              last_name: values.last_name.trim(),
+              password: values.password,
+              captcha: solution,
+            }),
+          { upfront: true },
+        );
       } catch (error) {
         // The account exists now: sending the form again would only say "already exists".
         if (!(error instanceof RegisteredButNotSignedIn)) throw error;
@@ -62,7 +75,7 @@ export function RegisterForm() {
   });
 
   return (
-    <form className={styles.form} onSubmit={form.onSubmit} noValidate aria-label="Create account">
+    <form className={styles.form} onSubmit={form.onSubmit} ref={startOn} noValidate aria-label="Create account">
       <RetryWaitNotice wait={form.wait} />
       {form.formError ? (
         <Alert tone="error" id={form.formErrorId} focusable>
@@ -101,6 +114,7 @@ export function RegisterForm() {
       >
         Create account
       </Button>
+      <CaptchaStatus captcha={captcha} />
     </form>
   );
 }
