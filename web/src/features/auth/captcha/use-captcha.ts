@@ -74,12 +74,14 @@ export function useCaptcha(action: CaptchaAction): Captcha {
     const abort = new AbortController();
     const done = (async (): Promise<Outcome> => {
       try {
+        // The solver (SHA-256 and the worker's driver) loads only when there is work for it, so
+        // the page's first paint carries none of it; it loads while the challenge is fetched.
+        const solver = import('./solve');
+        solver.catch(() => undefined);
         const offer = await captchaClient.offer(action, abort.signal);
         if (offer.kind === 'off') return { kind: 'off' };
         if (offer.kind === 'vendor') return { kind: 'vendor', vendor: offer.vendor };
-        // The solver (SHA-256 and the worker's driver) loads only when there is work for it, so
-        // the page's first paint carries none of it.
-        const { solve, expiresAt } = await import('./solve');
+        const { solve, expiresAt } = await solver;
         const payload = await solve(offer.challenge, abort.signal);
         return { kind: 'solved', payload, expires: expiresAt(offer.challenge) };
       } catch (error) {
