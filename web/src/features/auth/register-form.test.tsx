@@ -273,6 +273,22 @@ describe('RegisterForm', () => {
       expect(screen.queryByText('Verified')).not.toBeInTheDocument();
     });
 
+    it("says when the server's check is a vendor's widget, and sends nothing", async () => {
+      const server = setup();
+      server.on('GET /api/auth/captcha', json(200, { provider: 'turnstile', site_key: '1x00000000000000000000AA' }));
+      signedInAfterRegister(server);
+      await fill(valid);
+
+      expect(await screen.findByText(/checks for bots with Cloudflare Turnstile/)).toHaveAttribute(
+        'aria-live',
+        'polite',
+      );
+      await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+      expect(await screen.findByRole('heading', { name: 'Accounts' })).toBeInTheDocument();
+      expect(sentCaptcha(server)).toBeUndefined();
+    });
+
     it('solves a new challenge once and sends again when the server refuses the solution', async () => {
       const server = setup();
       server.on('GET /api/auth/captcha', [json(200, challengeFor(1)), json(200, challengeFor(2))]);

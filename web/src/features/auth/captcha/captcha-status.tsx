@@ -15,9 +15,10 @@ function message({ status, vendor }: Pick<Captcha, 'status' | 'vendor'>): string
     case 'failed':
       return "Couldn't check you're not a bot.";
     case 'vendor':
+      // The app does not load vendors' widgets (see the README's CAPTCHA section): it says so.
       return vendor === null
         ? ''
-        : `This server checks for bots with ${vendorNames[vendor.provider]}, which this app cannot show: if you are refused, use an app that supports it.`;
+        : `This server checks for bots with ${vendorNames[vendor.provider]}, which this app can't show yet.`;
     default:
       return '';
   }
