@@ -217,7 +217,9 @@ describe('LoginForm', () => {
       });
       await signIn();
 
-      expect(await screen.findByRole('alert')).toHaveTextContent(/CAPTCHA is required/);
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        "We couldn't confirm you're not a bot. Please try again.",
+      );
       expect(server.calls('POST /api/auth/session')).toHaveLength(1);
     });
   });

@@ -314,7 +314,9 @@ describe('RegisterForm', () => {
 
       await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
 
-      expect(await screen.findByRole('alert')).toHaveTextContent(/CAPTCHA/);
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        "We couldn't confirm you're not a bot. Please try again.",
+      );
       expect(server.calls('POST /api/auth/register')).toHaveLength(2);
     });
 

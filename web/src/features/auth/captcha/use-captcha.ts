@@ -37,8 +37,9 @@ export interface Captcha {
   /** start fetches and solves a challenge in the background, unless one is under way or ready. */
   start: () => void;
   /**
-   * startOn is a ref callback for a form: the first focus or input in it (autofill too)
-   * starts the work.
+   * startOn is a ref callback for a form: focus or input in it (autofill too) starts the
+   * work when there is none, so after a submit spent the solution, the next edit fetches
+   * a new challenge.
    */
   startOn: (form: HTMLFormElement | null) => void;
   /** retry starts over after a failure. */
@@ -121,8 +122,8 @@ export function useCaptcha(action: CaptchaAction): Captcha {
   const startOn = useCallback(
     (form: HTMLFormElement | null) => {
       if (form === null) return;
-      form.addEventListener('focusin', start, { once: true });
-      form.addEventListener('input', start, { once: true });
+      form.addEventListener('focusin', start);
+      form.addEventListener('input', start);
       return () => {
         form.removeEventListener('focusin', start);
         form.removeEventListener('input', start);

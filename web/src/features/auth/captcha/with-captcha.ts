@@ -1,3 +1,4 @@
+import { ApiError } from '../../../lib/api-error';
 import { isCaptchaError } from './captcha-client';
 import type { Captcha } from './use-captcha';
 
@@ -21,7 +22,18 @@ export async function withCaptcha<T>(
     if (!isCaptchaError(error)) throw error;
     onAsked?.();
     const next = await captcha.take();
-    if (next === undefined) throw error;
-    return send(next);
+    if (next === undefined) throw inPlainWords(error);
+    try {
+      return await send(next);
+    } catch (again) {
+      throw isCaptchaError(again) ? inPlainWords(again) : again;
+    }
   }
+}
+
+// The server's message tells a developer where to get a challenge; a person needs to hear
+// what happened and what to do.
+function inPlainWords(error: unknown): unknown {
+  if (!(error instanceof ApiError)) return error;
+  return new ApiError(error.status, "We couldn't confirm you're not a bot. Please try again.", error.code);
 }
