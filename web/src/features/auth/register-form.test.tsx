@@ -289,6 +289,20 @@ describe('RegisterForm', () => {
       expect(sentCaptcha(server)).toBeUndefined();
     });
 
+    it('solves a new challenge at submit when the one ready has expired', async () => {
+      const server = setup();
+      server.on('GET /api/auth/captcha', [json(200, challengeFor(5, { expires: 1 })), json(200, challengeFor(6))]);
+      signedInAfterRegister(server);
+      await fill(valid);
+      expect(await screen.findByText('Verified')).toBeInTheDocument();
+
+      await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+      expect(await screen.findByRole('heading', { name: 'Accounts' })).toBeInTheDocument();
+      expect(server.calls('GET /api/auth/captcha')).toHaveLength(2);
+      expect(solutionNumber(sentCaptcha(server) ?? '')).toBe(6);
+    });
+
     it('solves a new challenge once and sends again when the server refuses the solution', async () => {
       const server = setup();
       server.on('GET /api/auth/captcha', [json(200, challengeFor(1)), json(200, challengeFor(2))]);
