@@ -278,7 +278,7 @@ func TestCaptcha_CSP(t *testing.T) {
 		t.Fatal(err)
 	}
 	const strict = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
-		"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+		"connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 	for name, tc := range map[string]struct {
 		gate *captcha.Gate
 		want string
@@ -287,7 +287,7 @@ func TestCaptcha_CSP(t *testing.T) {
 		"off": {nil, strict},
 		"turnstile": {turnstile, "default-src 'self'; script-src 'self' https://challenges.cloudflare.com; " +
 			"style-src 'self' https://challenges.cloudflare.com; img-src 'self' data:; font-src 'self'; " +
-			"connect-src 'self' https://challenges.cloudflare.com; frame-src 'self' https://challenges.cloudflare.com; " +
+			"connect-src 'self' https://challenges.cloudflare.com; worker-src 'self'; frame-src 'self' https://challenges.cloudflare.com; " +
 			"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"},
 	} {
 		t.Run(name, func(t *testing.T) {

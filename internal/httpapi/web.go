@@ -8,10 +8,12 @@ import (
 )
 
 // The web app's CSP allows nothing inline and nothing from elsewhere: a script injected into
-// a page can neither run nor send what it finds to another host.
+// a page can neither run nor send what it finds to another host. worker-src says outright
+// what script-src already implies: the CAPTCHA's proof-of-work worker is a file of ours
+// (/assets/pow-worker-*.js), never a blob: or data: URL.
 const (
 	appCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
-		"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+		"connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 	// Swagger UI sets inline styles; it still runs no inline script.
 	docsCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
 		"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"

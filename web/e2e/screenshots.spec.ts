@@ -89,6 +89,8 @@ for (const [device, viewport] of Object.entries(viewports)) {
         await page.getByLabel('Password', { exact: true }).fill('short');
         await page.getByRole('button', { name: 'Create account' }).click();
         await expect(page.getByLabel('Email', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+        // The bot check started at the first keystroke; its end state makes a stable picture.
+        await expect(page.getByText('Verified', { exact: true })).toBeVisible();
         await settle(page);
         await shoot(page, `register-${suffix}`);
 

@@ -9,13 +9,14 @@ import { boundSession } from './session-binding';
 const baseUrl: string = import.meta.env.VITE_API_URL ?? '';
 const timeoutMs = 20_000;
 
-function buildUrl(path: string, params: Record<string, string> | undefined): string {
+function buildUrl(path: string, params: Record<string, string> | undefined, query?: Record<string, string>): string {
   const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = params?.[name];
     if (value === undefined) throw new Error(`api-client: missing path parameter "${name}" for ${path}`);
     return encodeURIComponent(value);
   });
-  return `${baseUrl}${filled}`;
+  const search = query === undefined ? '' : `?${new URLSearchParams(query).toString()}`;
+  return `${baseUrl}${filled}${search}`;
 }
 
 async function send(method: Method, url: string, options: RuntimeOptions, token: string | null): Promise<Response> {
@@ -74,7 +75,7 @@ export async function request<M extends Method, P extends PathFor<M>>(
   ...[options]: Args<RequestOptions<P, M>>
 ): Promise<ResponseBody<P, M>> {
   const opts = (options ?? {}) as RuntimeOptions;
-  const url = buildUrl(path, opts.params);
+  const url = buildUrl(path, opts.params, opts.query);
   const useAuth = opts.auth ?? true;
 
   const sentWith = useAuth ? (boundSession()?.accessToken() ?? null) : null;

@@ -30,6 +30,7 @@ type ContentOf<O, Type extends string> = [BodyOf<O>] extends [never]
     ? C
     : never;
 type PathParamsOf<O> = O extends { parameters: { path: infer P } } ? P : never;
+type QueryOf<O> = O extends { parameters: { query: infer Q } } ? Q : never;
 
 /** RequestBody is the JSON body that method M on path P takes. */
 export type RequestBody<P extends Path, M extends Method> = ContentOf<Operation<P, M>, 'application/json'>;
@@ -41,7 +42,8 @@ export type RequestOptions<P extends Path, M extends Method> = ([RequestBody<P, 
   ([ContentOf<Operation<P, M>, 'application/x-www-form-urlencoded'>] extends [never]
     ? unknown
     : { form: ContentOf<Operation<P, M>, 'application/x-www-form-urlencoded'> }) &
-  ([PathParamsOf<Operation<P, M>>] extends [never] ? unknown : { params: PathParamsOf<Operation<P, M>> }) & {
+  ([PathParamsOf<Operation<P, M>>] extends [never] ? unknown : { params: PathParamsOf<Operation<P, M>> }) &
+  ([QueryOf<Operation<P, M>>] extends [never] ? unknown : { query: QueryOf<Operation<P, M>> }) & {
     /** Send the access token, and refresh once on a 401. Default true. */
     auth?: boolean;
     signal?: AbortSignal;
@@ -55,6 +57,7 @@ export interface RuntimeOptions {
   json?: unknown;
   form?: Record<string, string>;
   params?: Record<string, string>;
+  query?: Record<string, string>;
   auth?: boolean;
   signal?: AbortSignal;
 }

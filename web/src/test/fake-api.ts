@@ -4,6 +4,8 @@ import { vi } from 'vitest';
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string, with its "?" ("" when none). */
+  search: string;
   headers: Headers;
   body: string | null;
   credentials: RequestCredentials | undefined;
@@ -36,6 +38,7 @@ export function fakeApi(routes: Record<string, Reply | Reply[]> = {}) {
     const recorded: RecordedRequest = {
       method: (init.method ?? 'GET').toUpperCase(),
       path: url.pathname,
+      search: url.search,
       headers: new Headers(init.headers),
       body: typeof init.body === 'string' ? init.body : null,
       credentials: init.credentials,
@@ -92,4 +95,12 @@ export function rateLimited(seconds: number): Response {
     JSON.stringify({ detail: `Too many attempts. Try again in ${seconds} seconds.`, code: 'rate_limited' }),
     { status: 429, headers: { 'Content-Type': 'application/json', 'Retry-After': String(seconds) } },
   );
+}
+
+/** captchaOff is the challenge route's answer when the server runs with GATEHOUSE_CAPTCHA=off. */
+export const captchaOff = () => json(404, { detail: 'Not Found', code: 'not_found' });
+
+/** captchaAnswer is a route's refusal of a missing (captcha_required) or bad (captcha_invalid) solution. */
+export function captchaAnswer(code: 'captcha_required' | 'captcha_invalid'): Response {
+  return json(403, { detail: 'A CAPTCHA is required: get a challenge from /api/auth/captcha', code });
 }

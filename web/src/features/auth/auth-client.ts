@@ -13,6 +13,8 @@ export type RegisterInput = RequestBody<'/api/auth/register', 'post'>;
 export interface Credentials {
   email: string;
   password: string;
+  /** A solved CAPTCHA, sent only when the server asked for one. */
+  captcha?: string | undefined;
 }
 /** AccessToken is a bearer token with its lifetime in seconds. */
 export type AccessToken = ResponseBody<'/api/auth/session', 'post'>;
@@ -24,8 +26,9 @@ export const authClient = {
   },
 
   /** signIn starts a browser session: the server sets the refresh cookie. */
-  signIn({ email, password }: Credentials): Promise<AccessToken> {
-    return api.post('/api/auth/session', { form: { username: email, password }, auth: false });
+  signIn({ email, password, captcha }: Credentials): Promise<AccessToken> {
+    const form = captcha === undefined ? { username: email, password } : { username: email, password, captcha };
+    return api.post('/api/auth/session', { form, auth: false });
   },
 
   /**

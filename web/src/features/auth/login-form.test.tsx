@@ -1,7 +1,17 @@
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fakeApi, json, noSession, rateLimited, sampleUser, token } from '../../test/fake-api';
+import {
+  captchaAnswer,
+  captchaOff,
+  fakeApi,
+  json,
+  noSession,
+  rateLimited,
+  sampleUser,
+  token,
+} from '../../test/fake-api';
+import { challengeFor, solutionNumber } from '../../test/pow-challenge';
 import { renderRoutes } from '../../test/render';
 import { LoginForm } from './login-form';
 import { GuestOnly, RequireAuth } from './route-guards';
@@ -154,6 +164,84 @@ describe('LoginForm', () => {
       expect(liveRegion()).toHaveTextContent('');
       expect(screen.queryByText('You can try again now.')).not.toBeInTheDocument();
       expect(server.calls('POST /api/auth/session')).toHaveLength(2);
+    });
+  });
+  describe('CAPTCHA', () => {
+    const captchaOf = (body: string | null) => new URLSearchParams(body ?? '').get('captcha');
+    async function signIn() {
+      renderRoutes(routes, '/auth/login');
+      await userEvent.type(screen.getByLabelText('Email'), 'ada@example.com');
+      await userEvent.type(screen.getByLabelText('Password'), 'violet-kayak-mercury-19');
+      await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    }
+
+    it('fetches nothing until the server asks', async () => {
+      const server = fakeApi({
+        'POST /api/auth/session/refresh': noSession(),
+        'POST /api/auth/session': token(),
+        'GET /api/users/me': json(200, sampleUser),
+      });
+      await signIn();
+
+      expect(await screen.findByRole('heading', { name: 'Accounts' })).toBeInTheDocument();
+      expect(server.calls('GET /api/auth/captcha')).toHaveLength(0);
+      expect(captchaOf(server.calls('POST /api/auth/session')[0]?.body ?? null)).toBeNull();
+    });
+
+    it('solves the challenge when asked and signs in again by itself', async () => {
+      const server = fakeApi({
+        'POST /api/auth/session/refresh': noSession(),
+        'POST /api/auth/session': [captchaAnswer('captcha_required'), token()],
+        'GET /api/auth/captcha': json(200, challengeFor(4321, { action: 'sign_in' })),
+        'GET /api/users/me': json(200, sampleUser),
+      });
+      await signIn();
+
+      expect(await screen.findByRole('heading', { name: 'Accounts' })).toBeInTheDocument();
+      const sent = server.calls('POST /api/auth/session');
+      expect(sent).toHaveLength(2);
+      expect(captchaOf(sent[0]?.body ?? null)).toBeNull();
+      expect(solutionNumber(captchaOf(sent[1]?.body ?? null) ?? '')).toBe(4321);
+      expect(server.calls('GET /api/auth/captcha').map((r) => r.search)).toEqual(['?action=sign_in']);
+    });
+
+    it('once asked, solves one before each attempt', async () => {
+      const server = fakeApi({
+        'POST /api/auth/session/refresh': noSession(),
+        'POST /api/auth/session': [
+          captchaAnswer('captcha_required'),
+          json(401, { detail: 'Incorrect email or password', code: 'invalid_credentials' }),
+          token(),
+        ],
+        'GET /api/auth/captcha': [
+          json(200, challengeFor(1, { action: 'sign_in' })),
+          json(200, challengeFor(2, { action: 'sign_in' })),
+        ],
+        'GET /api/users/me': json(200, sampleUser),
+      });
+      await signIn();
+      expect(await screen.findByRole('alert')).toHaveTextContent('Incorrect email or password.');
+      expect(screen.getByText('Verified')).toBeInTheDocument();
+
+      await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+
+      expect(await screen.findByRole('heading', { name: 'Accounts' })).toBeInTheDocument();
+      const sent = server.calls('POST /api/auth/session').map((r) => captchaOf(r.body));
+      expect(sent.map((c) => (c === null ? null : solutionNumber(c)))).toEqual([null, 1, 2]);
+    });
+
+    it("shows the server's answer when it asks but the CAPTCHA is off for challenges", async () => {
+      const server = fakeApi({
+        'POST /api/auth/session/refresh': noSession(),
+        'POST /api/auth/session': captchaAnswer('captcha_required'),
+        'GET /api/auth/captcha': captchaOff(),
+      });
+      await signIn();
+
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        "We couldn't confirm you're not a bot. Please try again.",
+      );
+      expect(server.calls('POST /api/auth/session')).toHaveLength(1);
     });
   });
 });

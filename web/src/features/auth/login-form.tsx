@@ -8,6 +8,9 @@ import { ApiError } from '../../lib/api-error';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
 import { emailError } from '../../lib/validation';
+import { CaptchaStatus } from './captcha/captcha-status';
+import { useCaptcha } from './captcha/use-captcha';
+import { withCaptcha } from './captcha/with-captcha';
 import { useAuth } from './auth-context';
 import styles from './auth-form.module.css';
 
@@ -57,7 +60,9 @@ export interface LoginFormProps {
 }
 
 /**
- * LoginForm signs in; the page's guard then sends the user where they were going. It shows one
+ * LoginForm signs in; the page's guard then sends the user where they were going. A CAPTCHA
+ * is solved only when the server asks (an attack on the account or on the service, from a
+ * browser the account does not know): the form then solves it and tries again by itself. It shows one
  * message at a time: the page's notice until the first attempt, then that attempt's error, so
  * a green "You have signed out." never sits above a red "Incorrect email or password."
  */
@@ -66,6 +71,9 @@ export function LoginForm({ initialEmail = '', notice = null }: LoginFormProps) 
   // With GATEHOUSE_REQUIRE_VERIFIED_EMAIL, the right password to an unconfirmed account is
   // refused with email_not_verified: the error then offers a new confirmation mail.
   const [unverified, setUnverified] = useState(false);
+  // Set once the server asks for a CAPTCHA: from then on every attempt solves one first.
+  const [challenged, setChallenged] = useState(false);
+  const captcha = useCaptcha('sign_in');
   const { signIn } = useAuth();
   const form = useForm<Field>({
     fields,
@@ -75,7 +83,14 @@ export function LoginForm({ initialEmail = '', notice = null }: LoginFormProps) 
     submit: async (values) => {
       setUnverified(false);
       try {
-        await signIn({ email: values.email.trim(), password: values.password });
+        await withCaptcha(
+          captcha,
+          (solution) => signIn({ email: values.email.trim(), password: values.password, captcha: solution }),
+          {
+            upfront: challenged,
+            onAsked: () => setChallenged(true),
+          },
+        );
       } catch (error) {
         if (error instanceof ApiError && error.code === 'email_not_verified') setUnverified(true);
         throw error;
@@ -136,6 +151,9 @@ export function LoginForm({ initialEmail = '', notice = null }: LoginFormProps) 
       >
         Sign in
       </Button>
+      {/* Only once asked: most sign-ins never need one. It appears in answer to the visitor's
+          own click, so it moves nothing they did not expect. */}
+      {challenged ? <CaptchaStatus captcha={captcha} /> : null}
     </form>
   );
 }

@@ -1,7 +1,17 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { fakeApi, json, noSession, rateLimited, sampleUser, token } from '../../test/fake-api';
+import {
+  captchaAnswer,
+  captchaOff,
+  fakeApi,
+  json,
+  noSession,
+  rateLimited,
+  sampleUser,
+  token,
+} from '../../test/fake-api';
+import { challengeFor, solutionNumber } from '../../test/pow-challenge';
 import { renderRoutes } from '../../test/render';
 import { RegisterForm } from './register-form';
 import { GuestOnly } from './route-guards';
@@ -36,8 +46,9 @@ const valid = {
   'Confirm password': 'orbit-lantern-quince-58',
 };
 
+// The CAPTCHA is off unless a test says otherwise: its own tests are below.
 function setup() {
-  const server = fakeApi({ 'POST /api/auth/session/refresh': noSession() });
+  const server = fakeApi({ 'POST /api/auth/session/refresh': noSession(), 'GET /api/auth/captcha': captchaOff() });
   renderRoutes(routes, '/auth/register');
   return server;
 }
@@ -266,5 +277,139 @@ describe('RegisterForm', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+  describe('CAPTCHA', () => {
+    function signedInAfterRegister(server: ReturnType<typeof setup>) {
+      server.on('POST /api/auth/register', json(201, { message: 'User registered successfully' }));
+      server.on('POST /api/auth/session', token());
+      server.on('GET /api/users/me', json(200, sampleUser));
+    }
+    const sentCaptcha = (server: ReturnType<typeof setup>, i = 0) =>
+      (JSON.parse(server.calls('POST /api/auth/register')[i]?.body ?? '{}') as { captcha?: string }).captcha;
+
+    it('fetches a challenge on the first input, solves it while the visitor types, and sends it', async () => {
+      const server = setup();
+      server.on('GET /api/auth/captcha', json(200, challengeFor(1234)));
+      signedInAfterRegister(server);
+      expect(server.calls('GET /api/auth/captcha')).toHaveLength(0);
+
+      await userEvent.type(screen.getByLabelText('Email'), 'a');
+
+      expect(await screen.findByText('Verified')).toHaveAttribute('aria-live', 'polite');
+      expect(server.calls('GET /api/auth/captcha').map((r) => r.search)).toEqual(['?action=register']);
+      await fill(valid);
+      await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+      expect(await screen.findByRole('heading', { name: 'Accounts' })).toBeInTheDocument();
+      expect(solutionNumber(sentCaptcha(server) ?? '')).toBe(1234);
+      // One challenge for one registration; the sign-in that follows needs none.
+      expect(server.calls('GET /api/auth/captcha')).toHaveLength(1);
+      expect(server.calls('POST /api/auth/session')[0]?.body).not.toContain('captcha');
+    });
+
+    it('says so when the challenge cannot be fetched, and retries on request', async () => {
+      const server = setup();
+      server.on('GET /api/auth/captcha', [json(500, { detail: 'boom' }), json(200, challengeFor(7))]);
+
+      await userEvent.type(screen.getByLabelText('Email'), 'a');
+
+      expect(await screen.findByText("Couldn't check you're not a bot.")).toBeInTheDocument();
+      await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+      expect(await screen.findByText('Verified')).toBeInTheDocument();
+      expect(screen.queryByRole('button', { name: 'Try again' })).not.toBeInTheDocument();
+    });
+
+    it('sends nothing when the server has the CAPTCHA off (404)', async () => {
+      const server = setup();
+      signedInAfterRegister(server);
+      await fill(valid);
+
+      await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+      expect(await screen.findByRole('heading', { name: 'Accounts' })).toBeInTheDocument();
+      expect(server.calls('GET /api/auth/captcha')).toHaveLength(1);
+      expect(sentCaptcha(server)).toBeUndefined();
+      expect(screen.queryByText('Verified')).not.toBeInTheDocument();
+    });
+
+    it("says when the server's check is a vendor's widget, and sends nothing", async () => {
+      const server = setup();
+      server.on('GET /api/auth/captcha', json(200, { provider: 'turnstile', site_key: '1x00000000000000000000AA' }));
+      signedInAfterRegister(server);
+      await fill(valid);
+
+      expect(await screen.findByText(/checks for bots with Cloudflare Turnstile/)).toHaveAttribute(
+        'aria-live',
+        'polite',
+      );
+      await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+      expect(await screen.findByRole('heading', { name: 'Accounts' })).toBeInTheDocument();
+      expect(sentCaptcha(server)).toBeUndefined();
+    });
+
+    it('solves a new challenge at submit when the one ready has expired', async () => {
+      const server = setup();
+      server.on('GET /api/auth/captcha', [json(200, challengeFor(5, { expires: 1 })), json(200, challengeFor(6))]);
+      signedInAfterRegister(server);
+      await fill(valid);
+      expect(await screen.findByText('Verified')).toBeInTheDocument();
+
+      await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+      expect(await screen.findByRole('heading', { name: 'Accounts' })).toBeInTheDocument();
+      expect(server.calls('GET /api/auth/captcha')).toHaveLength(2);
+      expect(solutionNumber(sentCaptcha(server) ?? '')).toBe(6);
+    });
+
+    it('solves a new challenge once and sends again when the server refuses the solution', async () => {
+      const server = setup();
+      server.on('GET /api/auth/captcha', [json(200, challengeFor(1)), json(200, challengeFor(2))]);
+      signedInAfterRegister(server);
+      server.on('POST /api/auth/register', [
+        captchaAnswer('captcha_invalid'),
+        json(201, { message: 'User registered successfully' }),
+      ]);
+      await fill(valid);
+
+      await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+      expect(await screen.findByRole('heading', { name: 'Accounts' })).toBeInTheDocument();
+      expect(solutionNumber(sentCaptcha(server, 0) ?? '')).toBe(1);
+      expect(solutionNumber(sentCaptcha(server, 1) ?? '')).toBe(2);
+    });
+
+    it('shows the refusal when the second solution is refused too', async () => {
+      const server = setup();
+      server.on('GET /api/auth/captcha', json(200, challengeFor(3)));
+      server.on('POST /api/auth/register', captchaAnswer('captcha_invalid'));
+      await fill(valid);
+
+      await userEvent.click(screen.getByRole('button', { name: 'Create account' }));
+
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        "We couldn't confirm you're not a bot. Please try again.",
+      );
+      expect(server.calls('POST /api/auth/register')).toHaveLength(2);
+    });
+
+    it('fetches a fresh challenge after a submit: each solution is used once', async () => {
+      const server = setup();
+      server.on('GET /api/auth/captcha', [json(200, challengeFor(10)), json(200, challengeFor(11))]);
+      server.on(
+        'POST /api/auth/register',
+        json(400, { detail: 'User with this email already exists', code: 'email_taken' }),
+      );
+      await fill(valid);
+      const button = screen.getByRole('button', { name: 'Create account' });
+
+      await userEvent.click(button);
+      await waitFor(() => expect(screen.getByLabelText('Email')).toHaveAccessibleDescription(/already exists/));
+      await userEvent.click(button);
+
+      await waitFor(() => expect(server.calls('POST /api/auth/register')).toHaveLength(2));
+      expect(solutionNumber(sentCaptcha(server, 0) ?? '')).toBe(10);
+      expect(solutionNumber(sentCaptcha(server, 1) ?? '')).toBe(11);
+    });
   });
 });

@@ -14,6 +14,9 @@ import {
   type PasswordRules,
 } from '../../lib/validation';
 import { useLocation, useNavigate } from 'react-router';
+import { CaptchaStatus } from './captcha/captcha-status';
+import { useCaptcha } from './captcha/use-captcha';
+import { withCaptcha } from './captcha/with-captcha';
 import { RegisteredButNotSignedIn, useAuth } from './auth-context';
 import type { LoginHandoff } from './login-form';
 import styles from './auth-form.module.css';
@@ -63,11 +66,16 @@ export interface RegisterFormProps {
 
 /**
  * RegisterForm creates an account and signs in with it (the article's flow); the page's
- * guard then takes the new user to /accounts. The meter never holds the form back: a password
- * the server refuses comes back as its 422 reason under the field.
+ * guard then takes the new user to /accounts. It always sends a solved CAPTCHA, started as
+ * soon as the visitor first touches the form, so it is ready by the time they submit and the
+ * server can ask for one, under attack, without a person ever noticing. Neither the CAPTCHA nor
+ * the meter holds the form back: a password the server refuses comes back as its 422 reason
+ * under the field.
  */
 export function RegisterForm({ passwordRules = null, passwordMeter }: RegisterFormProps) {
   const { register } = useAuth();
+  const captcha = useCaptcha('register');
+  const { startOn } = captcha;
   const navigate = useNavigate();
   const location = useLocation();
   const [passwordFocused, setPasswordFocused] = useState(false);
@@ -78,12 +86,18 @@ export function RegisterForm({ passwordRules = null, passwordMeter }: RegisterFo
     toErrors,
     submit: async (values) => {
       try {
-        await register({
-          email: values.email.trim(),
-          first_name: values.first_name.trim(),
-          last_name: values.last_name.trim(),
-          password: values.password,
-        });
+        await withCaptcha(
+          captcha,
+          (solution) =>
+            register({
+              email: values.email.trim(),
+              first_name: values.first_name.trim(),
+              last_name: values.last_name.trim(),
+              password: values.password,
+              captcha: solution,
+            }),
+          { upfront: true },
+        );
       } catch (error) {
         // The account exists now: sending the form again would only say "already exists".
         if (!(error instanceof RegisteredButNotSignedIn)) throw error;
@@ -94,7 +108,7 @@ export function RegisterForm({ passwordRules = null, passwordMeter }: RegisterFo
   });
 
   return (
-    <form className={styles.form} onSubmit={form.onSubmit} noValidate aria-label="Create account">
+    <form className={styles.form} onSubmit={form.onSubmit} ref={startOn} noValidate aria-label="Create account">
       <RetryWaitNotice wait={form.wait} />
       {form.formError ? (
         <Alert tone="error" id={form.formErrorId} focusable>
@@ -139,6 +153,7 @@ export function RegisterForm({ passwordRules = null, passwordMeter }: RegisterFo
       >
         Create account
       </Button>
+      <CaptchaStatus captcha={captcha} />
     </form>
   );
 }
