@@ -266,7 +266,8 @@ func serve(ctx context.Context, e *env) error {
 		Tokens:     token.NewIssuer(keys, cfg.Issuer, cfg.Audience, cfg.AccessTokenTTL),
 		RefreshTTL: cfg.RefreshTokenTTL, ReuseGrace: cfg.RefreshReuseGrace,
 		MaxConcurrentHashes: workers, HashQueueDepth: depth, HashWait: cfg.HashQueueWait,
-		Guard: grd, MaxSessionsPerUser: cfg.MaxSessionsPerUser,
+		HashNormalPriority: cfg.HashPriority == "normal",
+		Guard:              grd, MaxSessionsPerUser: cfg.MaxSessionsPerUser,
 		Email: auth.EmailOptions{
 			Mail: renderer, VerifyTTL: cfg.VerifyEmailTTL, ResetTTL: cfg.PasswordResetTTL,
 			ChangeTTL: cfg.EmailChangeTTL, RequireVerified: cfg.RequireVerifiedEmail,

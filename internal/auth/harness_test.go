@@ -130,6 +130,9 @@ func newService(tb testing.TB, opts ...func(*auth.Options)) *env {
 	o := auth.Options{
 		Hasher: bcryptAt(tb, 4), RefreshTTL: refreshTTL, ReuseGrace: reuseGrace,
 		Logger: slog.New(&recordingHandler{rec: e.logs}), Now: e.clock.Now,
+		// Other test binaries share the cores at normal priority; at nice 19 a burst of
+		// hashes here could wait out HashWait behind them and answer busy.
+		HashNormalPriority: true,
 	}
 	for _, opt := range opts {
 		opt(&o)

@@ -48,6 +48,9 @@ type Options struct {
 	MaxConcurrentHashes int
 	HashQueueDepth      int
 	HashWait            time.Duration
+	// HashNormalPriority keeps the hashing threads at the process's priority instead of the
+	// lowest (hashpool.Options.NormalPriority).
+	HashNormalPriority bool
 	// Guard slows password guessing (internal/guard); nil limits nothing.
 	Guard Guard
 	// MaxSessionsPerUser bounds each user's sessions: a sign-in past it ends the least
@@ -129,6 +132,7 @@ func NewService(o Options) (*Service, error) {
 		dummyHash: dummy,
 		hashing: hashpool.New(hashpool.Options{
 			Workers: o.MaxConcurrentHashes, QueueDepth: o.HashQueueDepth, QueueWait: o.HashWait,
+			NormalPriority: o.HashNormalPriority,
 		}),
 		guard: o.Guard, maxSessions: max(o.MaxSessionsPerUser, 0),
 		email: email, policy: policy,

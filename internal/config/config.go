@@ -44,6 +44,9 @@ type Config struct {
 	HashQueueDepth int
 	// HashQueueWait is the longest one waits before it is answered 503.
 	HashQueueWait time.Duration
+	// HashPriority is the hashing threads' priority: "low" (nice 19, so request-serving
+	// threads always run first) or "normal".
+	HashPriority string
 	// Password is the password policy's settings.
 	Password           PasswordSettings
 	SigningKeyRotation time.Duration
@@ -165,6 +168,8 @@ var Settings = []setting{
 		func(c *Config, v string) error {
 			return duration(&c.HashQueueWait, v, 100*time.Millisecond, time.Minute)
 		}},
+	{"GATEHOUSE_HASH_PRIORITY", "hash-priority", "low", "the bcrypt workers' thread priority on Linux: low (nice 19, so every other request runs first) or normal (the process's own, e.g. where other programs at normal priority would starve hashing)",
+		func(c *Config, v string) error { return oneOf(&c.HashPriority, v, "low", "normal") }},
 	{"GATEHOUSE_PASSWORD_MIN_LENGTH", "password-min-length", strconv.Itoa(password.DefaultMinLength), "the fewest characters a new password may have; NIST asks 15 where the password is the only factor (1–64)",
 		func(c *Config, v string) error { return integer(&c.Password.MinLength, v, 1, password.MinMaxLength) }},
 	{"GATEHOUSE_PASSWORD_MIN_SCORE", "password-min-score", strconv.Itoa(password.DefaultMinScore), "the lowest zxcvbn strength score a new password may have (0–4)",

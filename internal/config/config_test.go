@@ -24,7 +24,7 @@ func TestLoad_Defaults(t *testing.T) {
 	if c.Addr != "localhost:8000" || c.DatabaseURL != "data/gatehouse.db" || c.BcryptCost != 12 ||
 		c.AccessTokenTTL != 15*time.Minute || c.RefreshTokenTTL != 720*time.Hour ||
 		c.RefreshReuseGrace != 10*time.Second || !c.SecureCookies || c.LogFormat != "text" ||
-		c.HashWorkers != 0 || c.HashQueueDepth != 128 || c.HashQueueWait != 5*time.Second {
+		c.HashWorkers != 0 || c.HashQueueDepth != 128 || c.HashQueueWait != 5*time.Second || c.HashPriority != "low" {
 		t.Errorf("got %+v", c)
 	}
 }
@@ -75,6 +75,7 @@ func TestLoad_Invalid(t *testing.T) {
 		{"hash workers", map[string]string{"GATEHOUSE_HASH_WORKERS": "-1"}, "GATEHOUSE_HASH_WORKERS: -1 is outside 0–1024"},
 		{"hash queue depth", map[string]string{"GATEHOUSE_HASH_QUEUE_DEPTH": "deep"}, "GATEHOUSE_HASH_QUEUE_DEPTH: \"deep\" is not a whole number"},
 		{"hash queue wait", map[string]string{"GATEHOUSE_HASH_QUEUE_WAIT": "10ms"}, "GATEHOUSE_HASH_QUEUE_WAIT: 10ms is outside 100ms–1m"},
+		{"hash priority", map[string]string{"GATEHOUSE_HASH_PRIORITY": "high"}, "GATEHOUSE_HASH_PRIORITY"},
 		{"durations as people write them", map[string]string{"GATEHOUSE_ACCESS_TOKEN_TTL": "30s"}, "GATEHOUSE_ACCESS_TOKEN_TTL: 30s is outside 1m–24h"},
 		{"grace as people write it", map[string]string{"GATEHOUSE_REFRESH_REUSE_GRACE": "2h"}, "2h is outside 0–1m"},
 		{"addr without a port", map[string]string{"GATEHOUSE_ADDR": "nope"}, `GATEHOUSE_ADDR: "nope" is not host:port`},

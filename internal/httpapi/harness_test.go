@@ -126,6 +126,9 @@ func newAPI(t testing.TB, st *store.Store, opt apiOptions) *api {
 		Tokens:     token.NewIssuer(keys, "http://gatehouse.test", "gatehouse", 15*time.Minute),
 		RefreshTTL: 720 * time.Hour, ReuseGrace: opt.grace, Guard: g, MaxSessionsPerUser: opt.maxSessions, Email: opt.email,
 		PasswordPolicy: opt.policy,
+		// Other test binaries share the cores at normal priority; at nice 19 a burst of
+		// hashes here could wait out HashWait behind them and answer busy.
+		HashNormalPriority: true,
 	})
 	if err != nil {
 		t.Fatal(err)
