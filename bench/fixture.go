@@ -37,10 +37,15 @@ const poolWait = 5 * time.Second
 // fixture holds what the scenarios need that setup made on the fresh server: users to sign in
 // as, access tokens for GET /api/users/me, and chains of refresh tokens.
 type fixture struct {
-	base   string
-	runID  string
-	users  []string // emails, all with benchPassword
-	access []string // access tokens of sessions kept only for GET /api/users/me
+	base  string
+	runID string
+	users []string // emails the sign-in scenarios use, all with benchPassword
+	// holders are the users whose sessions back access and chains, and whom no scenario signs
+	// in: a flood of sign-ins as one user ends its least recently used sessions past the
+	// server's per-user bound (GATEHOUSE_MAX_SESSIONS_PER_USER), which would turn GET
+	// /api/users/me into 401s mid-run.
+	holders []string
+	access  []string // access tokens of sessions kept only for GET /api/users/me
 	// chains holds the newest refresh token of each chain. A refresh takes one out, and its
 	// successor goes back when the response arrives: each token is used exactly once.
 	chains     chan string
@@ -60,8 +65,14 @@ func setupFixture(ctx context.Context, base string, users, chains, meTokens, par
 	for i := range users {
 		f.users = append(f.users, fmt.Sprintf("bench-%s-user-%d@example.com", f.runID, i))
 	}
-	err := parallelDo(ctx, users, parallel, func(i int) error {
-		_, err := f.post(ctx, client, f.registerTarget(f.users[i]), http.StatusCreated)
+	// Well under the server's default bound of 50 sessions a user.
+	const sessionsPerHolder = 40
+	for i := range (chains + meTokens + sessionsPerHolder - 1) / sessionsPerHolder {
+		f.holders = append(f.holders, fmt.Sprintf("bench-%s-holder-%d@example.com", f.runID, i))
+	}
+	everyone := append(append([]string(nil), f.users...), f.holders...)
+	err := parallelDo(ctx, len(everyone), parallel, func(i int) error {
+		_, err := f.post(ctx, client, f.registerTarget(everyone[i]), http.StatusCreated)
 		return err
 	})
 	if err != nil {
@@ -69,7 +80,7 @@ func setupFixture(ctx context.Context, base string, users, chains, meTokens, par
 	}
 	var mu sync.Mutex
 	err = parallelDo(ctx, chains+meTokens, parallel, func(i int) error {
-		body, err := f.post(ctx, client, f.signInTarget(f.users[i%len(f.users)]), http.StatusOK)
+		body, err := f.post(ctx, client, f.signInTarget(f.holders[i/sessionsPerHolder]), http.StatusOK)
 		if err != nil {
 			return err
 		}

@@ -32,13 +32,13 @@ func benchDialect(ctx context.Context, o options, name, databaseURL, dir string,
 	// Every one of these costs a hash at the server's cost, so setup keeps them few: sign-ins
 	// reuse users, and a refresh chain is needed per refresh in flight, plus spares.
 	users, chains, meTokens := max(2, o.conns/2), o.conns+4, max(o.meClients, 2)
-	fmt.Fprintf(progress, "%s: registering %d users, signing in %d sessions\n", name, users, chains+meTokens)
+	fmt.Fprintf(progress, "%s: registering %d users (and those holding the sessions), signing in %d sessions\n", name, users, chains+meTokens)
 	began := time.Now()
 	f, err := setupFixture(ctx, srv.URL, users, chains, meTokens, runtime.NumCPU())
 	if err != nil {
 		return d, fmt.Errorf("%s: setup: %w\n%s", name, err, srv.logTail())
 	}
-	d.Setup, d.SetupUsers, d.SetupSessions = time.Since(began), users, chains+meTokens
+	d.Setup, d.SetupUsers, d.SetupSessions = time.Since(began), len(f.users)+len(f.holders), chains+meTokens
 
 	r := &runner{ctx: ctx, o: o, srv: srv, f: f, limit: d.Limit, progress: progress, name: name}
 	r.single("register", f.register, true)
