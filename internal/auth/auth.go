@@ -32,6 +32,9 @@ type User struct {
 	// EmailVerifiedAt is when Email was confirmed (a link or code from a mail to it, or a
 	// reset through it); nil while it is not.
 	EmailVerifiedAt *time.Time
+	// FirstSignedInAt is when the account first signed in with its password; nil until then.
+	// Only a sign-in after it can be from a device new to the account, and be told of.
+	FirstSignedInAt *time.Time
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }

@@ -294,10 +294,32 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 		return Tokens{}, fmt.Errorf("sign in: device token: %w", err)
 	}
 	s.log.InfoContext(ctx, "signed in", "user_id", u.ID, "session_id", sess.ID, "trusted_device", a.Trusted)
+	s.newDeviceCheck(ctx, u, a.Trusted, client, now)
 	t, err := s.issue(u.ID, sess.ID, first, now)
 	t.DeviceToken = device
 	t.PasswordChangeReason = reason
 	return t, err
+}
+
+// newDeviceCheck tells the owner of a sign-in from a client without the account's device
+// token, once the account has signed in before: the very first sign-in (right after
+// registering, say) marks the account instead, and alarms nobody. A trusted sign-in marks an
+// account never marked (one imported, or older than the mark) so that it is protected from
+// then on. Without a Guard there are no device tokens, so no client is known and nothing is
+// told. Only the first sign-in writes; a failure is logged and the sign-in stands.
+func (s *Service) newDeviceCheck(ctx context.Context, u *User, trusted bool, client Client, now time.Time) {
+	if _, none := s.guard.(noGuard); none {
+		return
+	}
+	if u.FirstSignedInAt == nil {
+		if err := s.store.MarkFirstSignIn(ctx, u.ID, now); err != nil {
+			s.log.WarnContext(ctx, "mark first sign-in", "user_id", u.ID, "error", err)
+		}
+		return
+	}
+	if !trusted {
+		s.NotifyNewDevice(ctx, u, client)
+	}
 }
 
 // attempt describes a sign-in for the Guard. A device token counts only for the account it

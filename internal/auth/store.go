@@ -31,6 +31,9 @@ type UserStore interface {
 	// write back a password hash read before a concurrent password change. It returns
 	// ErrUserNotFound if the user is gone.
 	UpdateUser(ctx context.Context, u *User) error
+	// MarkFirstSignIn sets the user's FirstSignedInAt to at unless it is set already (then it
+	// changes nothing and returns nil). It returns ErrUserNotFound if the user is gone.
+	MarkFirstSignIn(ctx context.Context, userID uuid.UUID, at time.Time) error
 	// UpdatePasswordHash replaces the hash only if it is still oldHash (a rehash at sign-in),
 	// and leaves the SecurityStamp as it is: the password is the same. It returns
 	// ErrCredentialsChanged if the password changed meanwhile, ErrUserNotFound if the user is

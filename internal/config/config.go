@@ -247,7 +247,7 @@ var Settings = []setting{
 		func(c *Config, v string) error { return boolean(&c.RequireVerifiedEmail, v) }},
 	{"GATEHOUSE_REGISTRATION_PRIVATE", "registration-private", "false", "answer a registration with a taken email exactly as a new one and mail the address's owner; new accounts must then verify before signing in",
 		func(c *Config, v string) error { return boolean(&c.RegistrationPrivate, v) }},
-	{"GATEHOUSE_SECURITY_NOTICES", "security-notices", "true", "mail the account's address when its password changes or an email change is asked for",
+	{"GATEHOUSE_SECURITY_NOTICES", "security-notices", "true", "mail the account's address when its password changes, an email change is asked for, or it signs in from a client without its device token",
 		func(c *Config, v string) error { return boolean(&c.SecurityNotices, v) }},
 	{"GATEHOUSE_LOG_FORMAT", "log-format", "text", "text or json",
 		func(c *Config, v string) error { return oneOf(&c.LogFormat, v, "text", "json") }},

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/guard"
 	"github.com/gatehouse/gatehouse/internal/mail"
 	"github.com/gatehouse/gatehouse/internal/mail/mailtest"
 	"github.com/gatehouse/gatehouse/internal/store"
@@ -46,7 +47,7 @@ func newFlows(t *testing.T, st *store.Store, opt apiOptions) *flows {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt.email.Mail, opt.email.Notices = r, true
+	opt.email.Mail, opt.email.Notices = r, !opt.noNotices
 	return &flows{api: newAPI(t, st, opt), smtp: srv, relay: mail.NewRelay(mail.RelayOptions{Store: st, Sender: sender})}
 }
 
@@ -398,6 +399,56 @@ func TestFlows_PasswordChangedNotice(t *testing.T) {
 		"current_password": a.password, "new_password": "brand new password",
 	}, bearer(a.access)...), http.StatusNoContent)
 	f.last(2, "ada@example.com", "password was changed")
+}
+
+// TestFlows_NewDeviceNotice: with device tokens in use, the account's first sign-in (right
+// after registering) is told of nothing, a later one from a client without the account's
+// device token is, naming the client, and one with the token is not.
+func TestFlows_NewDeviceNotice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFlows(t, st, apiOptions{limits: &testLimits{guard: guard.DefaultLimits()}, trusted: loopback})
+		a := f.register("ada@example.com")
+		if got := f.mails(1); len(got) != 1 {
+			t.Fatalf("after registering and the first sign-in: got %d mails, want only the verification", len(got))
+		}
+
+		const agent, ip = "Firefox/140.0 (new-device test)", "198.51.100.23"
+		r := f.req("POST", "/api/auth/token", url.Values{"username": {a.email}, "password": {a.password}},
+			append(xff(ip), "User-Agent", agent)...)
+		wantStatus(t, r, http.StatusOK)
+		device, _ := r.json()["device_token"].(string)
+		if device == "" {
+			t.Fatalf("the password grant returned no device_token: %s", r.body)
+		}
+		m := f.last(2, a.email, "New sign-in to your")
+		if !strings.Contains(m.Text, agent) || !strings.Contains(m.Text, ip) {
+			t.Fatalf("the notice does not name the client (%q, %s):\n%s", agent, ip, m.Text)
+		}
+		for _, secret := range []string{a.password, device, a.access, a.refresh} {
+			if strings.Contains(m.Text, secret) || strings.Contains(m.HTML, secret) || strings.Contains(string(m.Raw), secret) {
+				t.Fatal("a secret is in the notice")
+			}
+		}
+
+		// The device that holds the account's token is known: no notice.
+		wantStatus(t, f.req("POST", "/api/auth/token", url.Values{"username": {a.email}, "password": {a.password}, "device_token": {device}},
+			append(xff(ip), "User-Agent", agent)...), http.StatusOK)
+		if got := f.mails(2); len(got) != 2 {
+			t.Fatalf("after a sign-in with the device token: got %d mails, want 2", len(got))
+		}
+		noSecrets(t, f.api, a.password, device)
+	})
+}
+
+// TestFlows_NewDeviceNoticeOff: GATEHOUSE_SECURITY_NOTICES=false sends no new-device notice.
+func TestFlows_NewDeviceNoticeOff(t *testing.T) {
+	f := newFlows(t, storetest.OpenSQLite(t), apiOptions{limits: &testLimits{guard: guard.DefaultLimits()}, noNotices: true})
+	a := f.register("ada@example.com")
+	f.login(a)
+	f.login(a)
+	if got := f.mails(1); len(got) != 1 {
+		t.Fatalf("with notices off: got %d mails, want only the verification", len(got))
+	}
 }
 
 // noSecrets fails if a token or code appears in the server's logs.

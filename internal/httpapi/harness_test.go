@@ -85,6 +85,8 @@ type apiOptions struct {
 	// email configures the email flows; devMailbox is served at /dev/mailbox.
 	email      auth.EmailOptions
 	devMailbox *mail.DevMailbox
+	// noNotices turns newFlows' security notices off (GATEHOUSE_SECURITY_NOTICES=false).
+	noNotices bool
 	// policy is the password policy; nil is password.DefaultPolicy().
 	policy *password.Policy
 }

@@ -68,7 +68,7 @@ func TestMigrate(t *testing.T) {
 }
 
 // latest is the newest migration's version.
-const latest = 9
+const latest = 10
 
 func open(t *testing.T, url string) *store.Store {
 	t.Helper()

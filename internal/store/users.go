@@ -15,7 +15,8 @@ import (
 	"github.com/gatehouse/gatehouse/internal/auth"
 )
 
-const userColumns = `id, email, first_name, last_name, password_hash, security_stamp, created_at, updated_at, email_verified_at`
+const userColumns = `id, email, first_name, last_name, password_hash, security_stamp, created_at, updated_at, email_verified_at,
+	first_signed_in_at`
 
 // newSecurityStamp returns a fresh security stamp: 128 random bits, in hex. The store makes
 // every stamp itself, so no caller can forget to change it or reuse an old one.
@@ -43,10 +44,11 @@ func (s *Store) createUser(ctx context.Context, ex execer, u *auth.User) error {
 	stamp := newSecurityStamp()
 	res, err := ex.ExecContext(ctx, `
 		INSERT INTO users (`+userColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (email) DO NOTHING`,
 		u.ID, u.Email, u.FirstName, u.LastName, u.PasswordHash, stamp,
-		timeValue{u.CreatedAt}, timeValue{u.UpdatedAt}, nullTimeValue{u.EmailVerifiedAt})
+		timeValue{u.CreatedAt}, timeValue{u.UpdatedAt}, nullTimeValue{u.EmailVerifiedAt},
+		nullTimeValue{u.FirstSignedInAt})
 	if err != nil {
 		return fmt.Errorf("create user: %w", err)
 	}
@@ -79,7 +81,8 @@ func (s *Store) FindUserByEmail(ctx context.Context, email string) (*auth.User, 
 func scanUser(row scanner) (*auth.User, error) {
 	var u auth.User
 	err := row.Scan(&u.ID, &u.Email, &u.FirstName, &u.LastName, &u.PasswordHash, &u.SecurityStamp,
-		timeScan{&u.CreatedAt}, timeScan{&u.UpdatedAt}, nullTimeScan{&u.EmailVerifiedAt})
+		timeScan{&u.CreatedAt}, timeScan{&u.UpdatedAt}, nullTimeScan{&u.EmailVerifiedAt},
+		nullTimeScan{&u.FirstSignedInAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, auth.ErrUserNotFound
 	}
@@ -98,6 +101,24 @@ func (s *Store) UpdateUser(ctx context.Context, u *auth.User) error {
 		WHERE id = $4`,
 		u.FirstName, u.LastName, timeValue{u.UpdatedAt}, u.ID)
 	return wrap("update user", expectOne(res, err, auth.ErrUserNotFound))
+}
+
+// MarkFirstSignIn sets the user's FirstSignedInAt to at if it is not set yet: of concurrent
+// first sign-ins the earliest write stands, and a later call changes nothing. It returns
+// auth.ErrUserNotFound if the user is gone; a user already marked is no error.
+func (s *Store) MarkFirstSignIn(ctx context.Context, userID uuid.UUID, at time.Time) error {
+	res, err := s.db.ExecContext(ctx,
+		`UPDATE users SET first_signed_in_at = $1 WHERE id = $2 AND first_signed_in_at IS NULL`,
+		timeValue{at}, userID)
+	if err := expectOne(res, err, errNoRow); err != errNoRow {
+		return wrap("mark first sign-in", err)
+	}
+	var exists bool
+	err = s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)`, userID).Scan(&exists)
+	if err == nil && !exists {
+		err = auth.ErrUserNotFound
+	}
+	return wrap("mark first sign-in", err)
 }
 
 // UpdatePasswordHash replaces the user's hash with newHash only if it is still oldHash (a

@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.Store) {
 		{"CreateUser", testCreateUser},
 		{"FindUser", testFindUser},
 		{"UpdateUser", testUpdateUser},
+		{"MarkFirstSignIn", testMarkFirstSignIn},
 		{"UpdatePasswordHash", testUpdatePasswordHash},
 		{"ChangePassword", testChangePassword},
 		{"SecurityStamp", testSecurityStamp},

@@ -71,6 +71,37 @@ func testFindUser(t *testing.T, s *store.Store) {
 	})
 }
 
+func testMarkFirstSignIn(t *testing.T, s *store.Store) {
+	t.Run("SetsOnceAndOnlyOnce", func(t *testing.T) {
+		u := newUser(t, s, "first@example.com")
+		if u.FirstSignedInAt != nil {
+			t.Fatalf("a new user: got FirstSignedInAt %v, want nil", u.FirstSignedInAt)
+		}
+		at := t0.Add(time.Minute)
+		must(t, "MarkFirstSignIn", s.MarkFirstSignIn(t.Context(), u.ID, at))
+		// A second mark (a later, or concurrent, first sign-in) is no error and keeps the first.
+		must(t, "MarkFirstSignIn again", s.MarkFirstSignIn(t.Context(), u.ID, at.Add(time.Hour)))
+		want := *u
+		want.FirstSignedInAt = &at
+		byEmail, err := s.FindUserByEmail(t.Context(), u.Email)
+		must(t, "FindUserByEmail", err)
+		wantEqual(t, "FindUserByEmail after the mark", byEmail, &want)
+		byID, err := s.FindUserByID(t.Context(), u.ID)
+		must(t, "FindUserByID", err)
+		wantEqual(t, "FindUserByID after the mark", byID, &want)
+	})
+	t.Run("TouchesNoOtherUser", func(t *testing.T) {
+		a, b := newUser(t, s, "marked@example.com"), newUser(t, s, "unmarked@example.com")
+		must(t, "MarkFirstSignIn", s.MarkFirstSignIn(t.Context(), a.ID, t0))
+		got, err := s.FindUserByID(t.Context(), b.ID)
+		must(t, "FindUserByID", err)
+		wantEqual(t, "the other user", got, b)
+	})
+	t.Run("UserGone", func(t *testing.T) {
+		wantErr(t, "MarkFirstSignIn", s.MarkFirstSignIn(t.Context(), uuid.New(), t0), auth.ErrUserNotFound)
+	})
+}
+
 func testUpdateUser(t *testing.T, s *store.Store) {
 	t.Run("SavesNamesAndUpdatedAtOnly", func(t *testing.T) {
 		u := newUser(t, s, "update@example.com")
