@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { Alert } from '../../components/alert';
-import { Button } from '../../components/button';
 import { RetryWaitNotice } from '../../components/retry-wait-notice';
 import { TextField } from '../../components/text-field';
+import { SubmitButton } from '../../components/form-feedback';
 import { ApiError } from '../../lib/api-error';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
@@ -140,17 +140,9 @@ export function LoginForm({ initialEmail = '', notice = null }: LoginFormProps) 
       <p className={styles.aside}>
         <Link to="/auth/forgot-password">Forgot your password?</Link>
       </p>
-      <Button
-        type="submit"
-        variant="primary"
-        fullWidth
-        pending={form.pending}
-        pendingLabel="Signing in…"
-        blocked={form.wait.waiting}
-        aria-describedby={form.wait.waiting ? form.wait.timerId : undefined}
-      >
+      <SubmitButton form={form} fullWidth pendingLabel="Signing in…">
         Sign in
-      </Button>
+      </SubmitButton>
       {/* Only once asked: most sign-ins never need one. It appears in answer to the visitor's
           own click, so it moves nothing they did not expect. */}
       {challenged ? <CaptchaStatus captcha={captcha} /> : null}

@@ -1,8 +1,7 @@
 import { useEffect, useId, type ReactNode } from 'react';
 import { Alert } from '../../components/alert';
-import { Button } from '../../components/button';
-import { RetryWaitNotice } from '../../components/retry-wait-notice';
 import { TextField } from '../../components/text-field';
+import { FormFeedback, SubmitButton } from '../../components/form-feedback';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
 import { emailError } from '../../lib/validation';
@@ -38,24 +37,10 @@ export function LinkConfirmForm({ name, label, pendingLabel, confirm, errorHelp 
   });
   return (
     <form className={styles.form} onSubmit={form.onSubmit} noValidate aria-label={name}>
-      <RetryWaitNotice wait={form.wait} />
-      {form.formError ? (
-        <Alert tone="error" id={form.formErrorId} focusable>
-          {form.formError}
-          {errorHelp ? <> {errorHelp}</> : null}
-        </Alert>
-      ) : null}
-      <Button
-        type="submit"
-        variant="primary"
-        fullWidth
-        pending={form.pending}
-        pendingLabel={pendingLabel}
-        blocked={form.wait.waiting}
-        aria-describedby={form.wait.waiting ? form.wait.timerId : undefined}
-      >
+      <FormFeedback form={form}>{errorHelp ? <> {errorHelp}</> : null}</FormFeedback>
+      <SubmitButton form={form} fullWidth pendingLabel={pendingLabel}>
         {label}
-      </Button>
+      </SubmitButton>
     </form>
   );
 }
@@ -106,12 +91,7 @@ export function CodeConfirmForm({ name, emailLabel, label, pendingLabel, confirm
   });
   return (
     <form className={styles.form} onSubmit={form.onSubmit} noValidate aria-label={name}>
-      <RetryWaitNotice wait={form.wait} />
-      {form.formError ? (
-        <Alert tone="error" id={form.formErrorId} focusable>
-          {form.formError}
-        </Alert>
-      ) : null}
+      <FormFeedback form={form} />
       <TextField
         label={emailLabel}
         type="email"
@@ -128,17 +108,9 @@ export function CodeConfirmForm({ name, emailLabel, label, pendingLabel, confirm
         hint={form.errors.code ? undefined : 'The 6 to 8 digits in the mail.'}
         {...form.field('code')}
       />
-      <Button
-        type="submit"
-        variant="primary"
-        fullWidth
-        pending={form.pending}
-        pendingLabel={pendingLabel}
-        blocked={form.wait.waiting}
-        aria-describedby={form.wait.waiting ? form.wait.timerId : undefined}
-      >
+      <SubmitButton form={form} fullWidth pendingLabel={pendingLabel}>
         {label}
-      </Button>
+      </SubmitButton>
     </form>
   );
 }
@@ -170,12 +142,7 @@ export function EmailRequestForm({ name, hint, label, pendingLabel, send }: Emai
   });
   return (
     <form className={styles.form} onSubmit={form.onSubmit} noValidate aria-label={name}>
-      <RetryWaitNotice wait={form.wait} />
-      {form.formError ? (
-        <Alert tone="error" id={form.formErrorId} focusable>
-          {form.formError}
-        </Alert>
-      ) : null}
+      <FormFeedback form={form} />
       <TextField
         label="Email"
         type="email"
@@ -185,17 +152,9 @@ export function EmailRequestForm({ name, hint, label, pendingLabel, send }: Emai
         hint={form.errors.email ? undefined : hint}
         {...form.field('email')}
       />
-      <Button
-        type="submit"
-        variant="primary"
-        fullWidth
-        pending={form.pending}
-        pendingLabel={pendingLabel}
-        blocked={form.wait.waiting}
-        aria-describedby={form.wait.waiting ? form.wait.timerId : undefined}
-      >
+      <SubmitButton form={form} fullWidth pendingLabel={pendingLabel}>
         {label}
-      </Button>
+      </SubmitButton>
     </form>
   );
 }

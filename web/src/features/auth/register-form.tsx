@@ -1,8 +1,6 @@
 import { useState, type ReactNode } from 'react';
-import { Alert } from '../../components/alert';
-import { Button } from '../../components/button';
-import { RetryWaitNotice } from '../../components/retry-wait-notice';
 import { TextField } from '../../components/text-field';
+import { FormFeedback, SubmitButton } from '../../components/form-feedback';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
 import {
@@ -109,12 +107,7 @@ export function RegisterForm({ passwordRules = null, passwordMeter }: RegisterFo
 
   return (
     <form className={styles.form} onSubmit={form.onSubmit} ref={startOn} noValidate aria-label="Create account">
-      <RetryWaitNotice wait={form.wait} />
-      {form.formError ? (
-        <Alert tone="error" id={form.formErrorId} focusable>
-          {form.formError}
-        </Alert>
-      ) : null}
+      <FormFeedback form={form} />
       <TextField label="Email" type="email" autoComplete="email" inputMode="email" required {...form.field('email')} />
       <div className={styles.row}>
         <TextField label="First name" autoComplete="given-name" required {...form.field('first_name')} />
@@ -142,17 +135,9 @@ export function RegisterForm({ passwordRules = null, passwordMeter }: RegisterFo
         required
         {...form.field('confirm_password')}
       />
-      <Button
-        type="submit"
-        variant="primary"
-        fullWidth
-        pending={form.pending}
-        pendingLabel="Creating account…"
-        blocked={form.wait.waiting}
-        aria-describedby={form.wait.waiting ? form.wait.timerId : undefined}
-      >
+      <SubmitButton form={form} fullWidth pendingLabel="Creating account…">
         Create account
-      </Button>
+      </SubmitButton>
       <CaptchaStatus captcha={captcha} />
     </form>
   );

@@ -1,9 +1,7 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Alert } from '../../components/alert';
-import { Button } from '../../components/button';
-import { RetryWaitNotice } from '../../components/retry-wait-notice';
 import { TextField } from '../../components/text-field';
+import { FormFeedback, SubmitButton } from '../../components/form-feedback';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
 import {
@@ -84,12 +82,7 @@ export function ResetPasswordForm({ token, passwordRules = null, passwordMeter }
 
   return (
     <form className={styles.form} onSubmit={form.onSubmit} noValidate aria-label="Choose a new password">
-      <RetryWaitNotice wait={form.wait} />
-      {form.formError ? (
-        <Alert tone="error" id={form.formErrorId} focusable>
-          {form.formError}
-        </Alert>
-      ) : null}
+      <FormFeedback form={form} />
       {byCode ? (
         <>
           <TextField
@@ -134,17 +127,9 @@ export function ResetPasswordForm({ token, passwordRules = null, passwordMeter }
         required
         {...form.field('confirm_password')}
       />
-      <Button
-        type="submit"
-        variant="primary"
-        fullWidth
-        pending={form.pending}
-        pendingLabel="Saving your new password…"
-        blocked={form.wait.waiting}
-        aria-describedby={form.wait.waiting ? form.wait.timerId : undefined}
-      >
+      <SubmitButton form={form} fullWidth pendingLabel="Saving your new password…">
         Set new password
-      </Button>
+      </SubmitButton>
     </form>
   );
 }

@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import { Alert } from '../../components/alert';
-import { Button } from '../../components/button';
 import { Card } from '../../components/card';
 import { EmailAddress } from '../../components/email-address';
 import { MailIcon } from '../../components/icons';
-import { RetryWaitNotice } from '../../components/retry-wait-notice';
 import { TextField } from '../../components/text-field';
+import { FormFeedback, SubmitButton } from '../../components/form-feedback';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
 import { emailError } from '../../lib/validation';
@@ -61,12 +60,7 @@ export function ChangeEmailCard({ email }: { email: string }) {
             and confirm.
           </Alert>
         ) : null}
-        <RetryWaitNotice wait={form.wait} />
-        {form.formError ? (
-          <Alert tone="error" id={form.formErrorId} focusable>
-            {form.formError}
-          </Alert>
-        ) : null}
+        <FormFeedback form={form} />
         <TextField
           label="New email"
           type="email"
@@ -83,16 +77,9 @@ export function ChangeEmailCard({ email }: { email: string }) {
           {...form.field('password')}
         />
         <div className={styles.actions}>
-          <Button
-            type="submit"
-            variant="primary"
-            pending={form.pending}
-            pendingLabel="Sending…"
-            blocked={form.wait.waiting}
-            aria-describedby={form.wait.waiting ? form.wait.timerId : undefined}
-          >
+          <SubmitButton form={form} pendingLabel="Sending…">
             Change email
-          </Button>
+          </SubmitButton>
         </div>
       </form>
     </Card>

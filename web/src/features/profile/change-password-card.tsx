@@ -1,10 +1,9 @@
 import { useState, type ReactNode } from 'react';
 import { Alert } from '../../components/alert';
-import { Button } from '../../components/button';
 import { Card } from '../../components/card';
 import { KeyIcon } from '../../components/icons';
-import { RetryWaitNotice } from '../../components/retry-wait-notice';
 import { TextField } from '../../components/text-field';
+import { FormFeedback, SubmitButton } from '../../components/form-feedback';
 import { formErrorsFrom } from '../../lib/form-errors';
 import { useForm } from '../../lib/use-form';
 import { confirmationError, newPasswordError, newPasswordHint, type PasswordRules } from '../../lib/validation';
@@ -82,12 +81,7 @@ export function ChangePasswordCard({ onChanged, id, passwordRules = null, passwo
     <Card id={id} title="Password" icon={<KeyIcon />} description="Changing it signs you out on every other device.">
       <form className={styles.stack} onSubmit={form.onSubmit} noValidate aria-label="Change password">
         {done ? <Alert tone="success">Password changed. Your other devices have been signed out.</Alert> : null}
-        <RetryWaitNotice wait={form.wait} />
-        {form.formError ? (
-          <Alert tone="error" id={form.formErrorId} focusable>
-            {form.formError}
-          </Alert>
-        ) : null}
+        <FormFeedback form={form} />
         <TextField
           label="Current password"
           type="password"
@@ -114,16 +108,9 @@ export function ChangePasswordCard({ onChanged, id, passwordRules = null, passwo
           {...form.field('confirm_password')}
         />
         <div className={styles.actions}>
-          <Button
-            type="submit"
-            variant="primary"
-            pending={form.pending}
-            pendingLabel="Changing password…"
-            blocked={form.wait.waiting}
-            aria-describedby={form.wait.waiting ? form.wait.timerId : undefined}
-          >
+          <SubmitButton form={form} pendingLabel="Changing password…">
             Change password
-          </Button>
+          </SubmitButton>
         </div>
       </form>
     </Card>
