@@ -74,8 +74,9 @@ export function AccountsPage() {
         </h1>
         <p className={styles.lede}>Manage your connected inboxes, your profile and where you're signed in.</p>
       </div>
-      {/* Keyed by user too: a resend's cooldown belongs to the user who asked for it. */}
-      <UnverifiedBanner key={user.id} />
+      {/* Keyed by user too: a resend's cooldown belongs to the user who asked for it. Its own
+          key, not the grid's: siblings sharing a key are reconciled wrongly (it was drawn twice). */}
+      <UnverifiedBanner key={`banner-${user.id}`} />
       {/* Keyed by user, so a sign-in as someone else in another tab cannot leave the previous
           user's lists on screen: every card remounts and loads afresh. */}
       <div className={styles.grid} key={user.id}>
